@@ -1,0 +1,52 @@
+package dev.marketops.audit.history;
+
+import dev.marketops.platform.config.CategoryDirectory;
+import dev.marketops.platform.consumer.EventConsumer;
+import dev.marketops.proto.config.Category;
+import dev.marketops.proto.events.ListingEvent;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Records every ListingEvent of listing.lifecycle once (a redelivery has no second effect),
+ * naming the category through config-service. A category config-service does not know is
+ * recorded without a name; config-service being down fails the event, which is retried and
+ * then dead-lettered, never lost.
+ */
+@ApplicationScoped
+public class LifecycleHistoryConsumer {
+
+    static final String CONSUMER = "audit-lifecycle-history";
+
+    @Inject
+    EventConsumer consumer;
+    @Inject
+    CategoryDirectory categories;
+
+    @Incoming("listing-lifecycle")
+    @Blocking
+    public void onEvent(ConsumerRecord<String, byte[]> record) {
+        consumer.process(CONSUMER, record, r -> record(ListingEvent.parseFrom(r.value()), EventConsumer.eventId(r)));
+    }
+
+    void record(ListingEvent e, String eventId) {
+        ListingEventRecord row = new ListingEventRecord();
+        row.eventId = e.getEventId().isEmpty() ? eventId : e.getEventId();
+        row.taskId = e.getTaskId();
+        row.taskCode = e.getTaskCode();
+        row.eventType = e.getEventType();
+        row.categoryId = e.getCategoryId();
+        row.categoryName = categories.find(e.getCategoryId()).map(Category::getName).orElse(null);
+        row.sourceType = e.getSourceType();
+        row.fromStatus = e.getFromStatus() < 0 ? null : e.getFromStatus();
+        row.toStatus = e.getToStatus();
+        row.action = e.getAction();
+        row.eventTime = Instant.ofEpochMilli(e.getTimestamp()).atOffset(ZoneOffset.UTC);
+        row.persist();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.marketops.audit.history;
+
+import dev.marketops.platform.problem.ApiProblem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+@Path("/listing-events")
+@Produces(MediaType.APPLICATION_JSON)
+public class ListingHistoryResource {
+
+    public record EventView(String eventId, long taskId, String taskCode, String eventType, long categoryId,
+                            String categoryName, String sourceType, Integer fromStatus, int toStatus, String action,
+                            OffsetDateTime eventTime, OffsetDateTime recordedAt) {
+        static EventView of(ListingEventRecord r) {
+            return new EventView(r.eventId, r.taskId, r.taskCode, r.eventType, r.categoryId, r.categoryName,
+                    r.sourceType, r.fromStatus, r.toStatus, r.action, r.eventTime, r.recordedAt);
+        }
+    }
+
+    @GET
+    public List<EventView> ofTask(@QueryParam("taskId") Long taskId) {
+        if (taskId == null) {
+            throw ApiProblem.missingField("taskId");
+        }
+        return ListingEventRecord.ofTask(taskId).stream().map(EventView::of).toList();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.marketops.batch.batch;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "operation_batch_task")
+public class OperationBatch extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "batch_id")
+    public long batchId;
+    @Column(name = "batch_code")
+    public String batchCode;
+    @Column(name = "operation_type")
+    public String operationType;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "operation_params")
+    public Map<String, Object> operationParams;
+    @Column(name = "category_ids")
+    public Long[] categoryIds;
+    @Column(name = "file_name")
+    public String fileName;
+    @Column(name = "file_path")
+    public String filePath;
+    @Column(name = "file_size")
+    public Long fileSize;
+    @Column(name = "file_md5")
+    public String fileMd5;
+    @Column(name = "total_count")
+    public int totalCount;
+    @Column(name = "success_count")
+    public int successCount;
+    @Column(name = "failed_count")
+    public int failedCount;
+    @Column(name = "processing_count")
+    public int processingCount;
+    @Column(name = "skipped_count")
+    public int skippedCount;
+    public String status;
+    public int progress;
+    @Column(name = "error_policy")
+    public String errorPolicy;
+    @Column(name = "result_file")
+    public String resultFile;
+    @Column(name = "error_summary")
+    public String errorSummary;
+    @Column(name = "estimated_duration")
+    public Integer estimatedDurationSeconds;
+    @Column(name = "created_by")
+    public long createdBy;
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+    @Version
+    public long version;
+
+    /** Rows not yet in a final or running state; never negative even while counters catch up. */
+    public int pendingCount() {
+        return Math.max(0, totalCount - successCount - failedCount - skippedCount - processingCount);
+    }
+}

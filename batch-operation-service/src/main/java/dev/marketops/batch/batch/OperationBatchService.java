@@ -1,0 +1,47 @@
+package dev.marketops.batch.batch;
+
+import dev.marketops.batch.Page;
+import dev.marketops.batch.WireEnums;
+import dev.marketops.platform.problem.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read side of the batches: history and progress. Upload and the workers come with later issues. */
+@ApplicationScoped
+public class OperationBatchService {
+
+    public record Filter(OperationType operationType, BatchStatus status, Long createdBy) {
+    }
+
+    public Optional<OperationBatch> find(long batchId) {
+        return OperationBatch.findByIdOptional(batchId);
+    }
+
+    public OperationBatch get(long batchId) {
+        return find(batchId).orElseThrow(() ->
+                ApiProblem.notFound("UNKNOWN_BATCH", "no batch with id " + batchId).with("batchId", batchId));
+    }
+
+    /** Newest first: an operator looks for the batch they just uploaded. */
+    public Page<OperationBatch> list(Filter filter, int page, int size) {
+        Page.check(page, size);
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (filter.operationType() != null) {
+            where.append(" and operationType = :operationType");
+            params.put("operationType", WireEnums.wire(filter.operationType()));
+        }
+        if (filter.status() != null) {
+            where.append(" and status = :status");
+            params.put("status", WireEnums.wire(filter.status()));
+        }
+        if (filter.createdBy() != null) {
+            where.append(" and createdBy = :createdBy");
+            params.put("createdBy", filter.createdBy());
+        }
+        var query = OperationBatch.<OperationBatch>find(where + " order by createdAt desc, batchId desc", params);
+        return new Page<>(query.page(page, size).list(), page, size, query.count());
+    }
+}

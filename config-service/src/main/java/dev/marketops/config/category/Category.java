@@ -1,0 +1,50 @@
+package dev.marketops.config.category;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+@Entity
+@Table(name = "category")
+public class Category extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "category_id")
+    public long id;
+    @Column(name = "category_code")
+    public String code;
+    @Column(name = "category_name")
+    public String name;
+    @Column(name = "parent_id")
+    public long parentId;
+    public int level;
+    @Column(name = "sort_order")
+    public int sortOrder;
+    @Column(name = "inventory_model")
+    public String inventoryModel;
+    @Column(name = "price_model")
+    public String priceModel;
+    public String description;
+    @Column(name = "is_active")
+    public boolean active;
+    @Version
+    public long version;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public static List<Category> listOrdered(boolean includeInactive) {
+        return includeInactive ? list("order by level, sortOrder, id")
+                : list("active = true order by level, sortOrder, id");
+    }
+
+    public static boolean codeTaken(String code) {
+        return count("code", code) > 0;
+    }
+}

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Local infrastructure for MarketOps (no Docker): PostgreSQL, Redis, Kafka
+# (KRaft), OpenSearch and the nginx API gateway.
+#
+#   infra.sh up | down | status | reset-kafka | gateway-up | gateway-down
+#
+# Kafka and OpenSearch run from Maven Central jars under $MARKETOPS_HOME
+# (default <repo>/.local). PostgreSQL and Redis are shared system services:
+# started if needed, never stopped.
+set -euo pipefail
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+
+# Silences Maven's (guava) sun.misc.Unsafe warnings on JDK 24+.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+export PGPASSWORD=postgres # ignored under trust auth, used if md5 is configured
+
+KAFKA_DIR="$MARKETOPS_HOME/kafka"
+KAFKA_PID="$KAFKA_DIR/kafka.pid"
+KAFKA_LOG="$KAFKA_DIR/logs/server.log"
+KAFKA_OUT="$KAFKA_DIR/logs/kafka.out" # JVM stdout/stderr: crashes before log4j is up
+OS_DIR="$MARKETOPS_HOME/opensearch"
+OS_PID="$OS_DIR/opensearch.pid"
+OS_LOG="$OS_DIR/opensearch.log"
+OS_URL="http://127.0.0.1:9200"
+NGINX_DIR="$MARKETOPS_HOME/nginx"
+NGINX_PID="$NGINX_DIR/nginx.pid" # written by nginx itself (gateway.conf: pid nginx.pid)
+NGINX_CONF="$LOCAL_DIR/nginx/gateway.conf"
+REDIS_DIR="$MARKETOPS_HOME/redis"
+
+status_line() { printf '%-11s %-5s %s\n' "$1" "$2" "$3"; }
+
+# fetch_jars NAME: copy a component's runtime jars once; an interrupted copy
+# leaves no lib/ behind, so the next run retries instead of using half a classpath.
+fetch_jars() {
+  local lib="$MARKETOPS_HOME/$1/lib"
+  [[ -d $lib ]] && return 0
+  log "downloading $1 jars from Maven Central (first run only)"
+  local mvn_log="$MARKETOPS_HOME/$1/download.log"
+  rm -rf "$lib.tmp"
+  mkdir -p "$MARKETOPS_HOME/$1"
+  mvn -B -Dstyle.color=never -f "$LOCAL_DIR/$1/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib.tmp" -DincludeScope=runtime >"$mvn_log" 2>&1 ||
+    { show_logs "$mvn_log"; die "mvn download for $1 failed (log: $mvn_log)"; }
+  mv "$lib.tmp" "$lib"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_ok() { psql -h 127.0.0.1 -U postgres -tAc 'select 1' >/dev/null 2>&1; }
+
+ensure_postgres() {
+  if ! pg_ok; then
+    command -v pg_ctlcluster >/dev/null || apt_install postgresql
+    local ver hba
+    ver="$(ls /etc/postgresql | head -1)"
+    [[ -n $ver ]] || die "postgresql installed but no cluster in /etc/postgresql"
+    pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || true
+    wait_for_tcp 127.0.0.1 5432 30 || die "PostgreSQL $ver did not open 127.0.0.1:5432 (see /var/log/postgresql/)"
+    if ! pg_ok; then
+      # Local dev only: trust TCP logins from loopback (first match wins, so prepend).
+      hba="/etc/postgresql/$ver/main/pg_hba.conf"
+      log "enabling trust auth for 127.0.0.1 in $hba"
+      sed -i -e '1i host all all 127.0.0.1/32 trust' -e '1i host all all ::1/128 trust' "$hba"
+      pg_ctlcluster --skip-systemctl-redirect "$ver" main reload
+      sleep 1
+      pg_ok || die "cannot log in as postgres on 127.0.0.1:5432"
+    fi
+  fi
+  # marketops for the running platform, marketops_test for the test suites (kept apart so
+  # tests never touch a developer's data).
+  local db
+  for db in marketops marketops_test; do
+    if [[ "$(psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$db'")" != 1 ]]; then
+      log "creating database $db"
+      psql -h 127.0.0.1 -U postgres -qc "create database $db" >/dev/null
+    fi
+  done
+}
+
+status_postgres() {
+  if pg_ok; then status_line postgres UP "127.0.0.1:5432 db=marketops user=postgres"
+  else status_line postgres DOWN "127.0.0.1:5432"; return 1; fi
+}
+
+# --------------------------------------------------------------------- Redis
+redis_ok() { [[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" == PONG ]]; }
+
+ensure_redis() {
+  redis_ok && return 0
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$REDIS_DIR"
+  # Pure cache for dev: no persistence; --dir keeps stray files out of the cwd.
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir "$REDIS_DIR" --logfile "$REDIS_DIR/redis.log" --pidfile "$REDIS_DIR/redis.pid"
+  local i
+  for ((i = 0; i < 20; i++)); do redis_ok && return 0; sleep 0.5; done
+  show_logs "$REDIS_DIR/redis.log"
+  die "Redis did not answer PING on 127.0.0.1:6379 (log: $REDIS_DIR/redis.log)"
+}
+
+status_redis() {
+  if redis_ok; then status_line redis UP "127.0.0.1:6379"
+  else status_line redis DOWN "127.0.0.1:6379"; return 1; fi
+}
+
+# --------------------------------------------------------------------- Kafka
+# A metadata round-trip proves the broker is serving, not just that the port is bound.
+kafka_ok() {
+  tcp_open 127.0.0.1 9092 && command -v kcat >/dev/null &&
+    timeout 10 kcat -b 127.0.0.1:9092 -L -m 5 2>/dev/null | grep -q '1 brokers:'
+}
+
+write_kafka_config() {
+  mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+# Generated by deploy/local/infra.sh on every start; edit the script instead.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:9093
+listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093
+advertised.listeners=PLAINTEXT://127.0.0.1:9092
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+}
+
+start_kafka() {
+  if kafka_ok; then return 0; fi
+  apt_install kcat
+  is_running "$KAFKA_PID" && return 0 # still booting; wait_kafka picks it up
+  tcp_open 127.0.0.1 9092 && die "127.0.0.1:9092 is taken by a process this script did not start"
+  fetch_jars kafka
+  write_kafka_config
+  cd "$KAFKA_DIR"
+  # KRaft storage must be formatted exactly once; meta.properties marks it done.
+  if [[ ! -f data/meta.properties ]]; then
+    local cluster_id
+    cluster_id="$(java -cp 'lib/*' kafka.tools.StorageTool random-uuid)" || die "cannot run Kafka StorageTool from $KAFKA_DIR/lib"
+    log "formatting Kafka storage (cluster id $cluster_id)"
+    java -cp 'lib/*' -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$KAFKA_DIR/logs" \
+      kafka.tools.StorageTool format -t "$cluster_id" -c server.properties >>"$KAFKA_OUT" 2>&1 ||
+      { show_logs "$KAFKA_OUT"; die "Kafka storage format failed (log: $KAFKA_OUT)"; }
+  fi
+  KAFKA_STARTED_AT=$SECONDS
+  start_bg kafka "$KAFKA_PID" "$KAFKA_OUT" \
+    java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED \
+    -Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$KAFKA_DIR/logs" \
+    -cp 'lib/*' kafka.Kafka server.properties
+  cd - >/dev/null
+}
+
+wait_kafka() {
+  local deadline=$((SECONDS + 60))
+  until kafka_ok; do
+    if ((SECONDS >= deadline)) || ! is_running "$KAFKA_PID"; then
+      show_logs "$KAFKA_OUT" "$KAFKA_LOG"
+      die "Kafka did not become healthy on 127.0.0.1:9092 (logs: $KAFKA_LOG, $KAFKA_OUT)"
+    fi
+    sleep 1
+  done
+  [[ -n ${KAFKA_STARTED_AT:-} ]] && log "kafka healthy after $((SECONDS - KAFKA_STARTED_AT)) s"
+  return 0
+}
+
+status_kafka() {
+  if kafka_ok; then status_line kafka UP "127.0.0.1:9092 (controller 9093) pid $(cat "$KAFKA_PID" 2>/dev/null || echo external) log $KAFKA_LOG"
+  else status_line kafka DOWN "127.0.0.1:9092 log $KAFKA_LOG"; return 1; fi
+}
+
+reset_kafka() {
+  local was_running=0
+  is_running "$KAFKA_PID" && was_running=1
+  stop_pidfile "$KAFKA_PID"
+  log "wiping Kafka data in $KAFKA_DIR/data"
+  rm -rf "$KAFKA_DIR/data"
+  if ((was_running)); then start_kafka; wait_kafka; status_kafka; fi
+}
+
+# ---------------------------------------------------------------- OpenSearch
+os_ok() { curl -fsS --max-time 3 "$OS_URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'; }
+
+start_opensearch() {
+  if os_ok; then return 0; fi
+  is_running "$OS_PID" && return 0
+  # The runner silently moves to the next free port if 9200 is busy; fail loudly instead.
+  tcp_open 127.0.0.1 9200 && die "127.0.0.1:9200 is taken by a process this script did not start"
+  fetch_jars opensearch
+  local node_conf="$OS_DIR/data/node_1/config"
+  mkdir -p "$node_conf"
+  cp "$LOCAL_DIR/opensearch/opensearch.yml" "$node_conf/opensearch.yml"
+  OS_STARTED_AT=$SECONDS
+  # -baseHttpPort 9199: the runner binds node N to baseHttpPort+N, i.e. 9200.
+  (cd "$OS_DIR" && start_bg opensearch "$OS_PID" "$OS_LOG" \
+    java -Xms512m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true --enable-native-access=ALL-UNNAMED \
+    -cp 'lib/*' org.codelibs.opensearch.runner.OpenSearchRunner \
+    -basePath "$OS_DIR/data" -numOfNode 1 -baseHttpPort 9199 -clusterName marketops)
+}
+
+wait_opensearch() {
+  local deadline=$((SECONDS + 120))
+  until os_ok; do
+    if ((SECONDS >= deadline)) || ! is_running "$OS_PID"; then
+      show_logs "$OS_LOG"
+      die "OpenSearch did not become healthy at $OS_URL (log: $OS_LOG)"
+    fi
+    sleep 1
+  done
+  [[ -n ${OS_STARTED_AT:-} ]] && log "opensearch healthy after $((SECONDS - OS_STARTED_AT)) s"
+  return 0
+}
+
+status_opensearch() {
+  local health
+  if os_ok; then
+    health="$(curl -fsS --max-time 3 "$OS_URL/_cluster/health" | grep -Eo '"status":"[a-z]+"' | cut -d'"' -f4)"
+    status_line opensearch UP "$OS_URL ($health) pid $(cat "$OS_PID" 2>/dev/null || echo external) log $OS_LOG"
+  else status_line opensearch DOWN "$OS_URL log $OS_LOG"; return 1; fi
+}
+
+# ------------------------------------------------------------------- Gateway
+gateway_ok() { curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:8080/ 2>/dev/null; }
+
+# Re-running gateway-up reloads a running gateway, so it also applies config edits.
+gateway_up() {
+  command -v nginx >/dev/null || apt_install nginx
+  mkdir -p "$NGINX_DIR/logs" "$NGINX_DIR/tmp"
+  # -e: nginx opens its error log before reading the config; keep that out of /var/log too.
+  local nginx_cmd=(nginx -c "$NGINX_CONF" -p "$NGINX_DIR/" -e logs/error.log)
+  "${nginx_cmd[@]}" -t -q || die "invalid $NGINX_CONF"
+  if is_running "$NGINX_PID"; then
+    "${nginx_cmd[@]}" -s reload
+  else
+    tcp_open 127.0.0.1 8080 && die "127.0.0.1:8080 is taken by a process this script did not start"
+    "${nginx_cmd[@]}" # daemonizes; writes $NGINX_PID itself
+  fi
+  wait_for_http http://127.0.0.1:8080/ 10 || {
+    show_logs "$NGINX_DIR/logs/error.log"
+    die "gateway not answering on 127.0.0.1:8080 (log: $NGINX_DIR/logs/error.log)"
+  }
+  status_gateway
+}
+
+status_gateway() {
+  if is_running "$NGINX_PID" && gateway_ok; then status_line gateway UP "http://127.0.0.1:8080 pid $(<"$NGINX_PID") log $NGINX_DIR/logs/"
+  else status_line gateway DOWN "http://127.0.0.1:8080 (optional; start with: $0 gateway-up)"; return 1; fi
+}
+
+# ---------------------------------------------------------------------- main
+status_all() {
+  local rc=0
+  status_postgres || rc=1
+  status_redis || rc=1
+  status_kafka || rc=1
+  status_opensearch || rc=1
+  status_gateway || true # the gateway is optional and not part of `up`
+  return $rc
+}
+
+usage() { echo "usage: $0 {up|down|status|reset-kafka|gateway-up|gateway-down}" >&2; exit 2; }
+
+mkdir -p "$MARKETOPS_HOME"
+case "${1:-}" in
+  up)
+    ensure_postgres
+    ensure_redis
+    # Launch both JVMs before waiting on either: they boot in parallel.
+    start_kafka
+    start_opensearch
+    wait_kafka
+    wait_opensearch
+    status_all
+    ;;
+  down)
+    stop_pidfile "$NGINX_PID"
+    stop_pidfile "$OS_PID"
+    stop_pidfile "$KAFKA_PID"
+    log "stopped gateway, OpenSearch and Kafka (PostgreSQL and Redis are left running)"
+    ;;
+  status) status_all ;;
+  reset-kafka) reset_kafka ;;
+  gateway-up) gateway_up ;;
+  gateway-down) stop_pidfile "$NGINX_PID"; log "gateway stopped" ;;
+  *) usage ;;
+esac

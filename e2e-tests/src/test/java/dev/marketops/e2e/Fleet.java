@@ -1,0 +1,107 @@
+package dev.marketops.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Where the running fleet is, and small helpers to look at each hop: gateway, database, Kafka. */
+final class Fleet {
+
+    static final String GATEWAY = System.getProperty("e2e.gateway", "http://127.0.0.1:8080");
+    static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/marketops_test");
+    static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:9092");
+
+    private Fleet() {
+    }
+
+    static long count(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(JDBC, "postgres", "postgres");
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    static KafkaConsumer<String, byte[]> consumerFromStart(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KAFKA);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Replays a record exactly as it was (key, value, headers), as a Kafka redelivery would. */
+    static void redeliver(ConsumerRecord<String, byte[]> original) throws Exception {
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            ProducerRecord<String, byte[]> copy = new ProducerRecord<>(original.topic(), original.key(), original.value());
+            for (Header h : original.headers()) {
+                copy.headers().add(h.key(), h.value());
+            }
+            p.send(copy).get();
+        }
+    }
+
+    static ConsumerRecord<String, byte[]> awaitRecord(KafkaConsumer<String, byte[]> c, String key, Duration max) {
+        long deadline = System.currentTimeMillis() + max.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                if (key.equals(r.key())) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " within " + max);
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out after 30 s waiting until " + what);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

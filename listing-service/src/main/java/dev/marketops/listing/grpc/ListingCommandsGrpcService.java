@@ -1,0 +1,69 @@
+package dev.marketops.listing.grpc;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marketops.listing.task.CreateListingCommand;
+import dev.marketops.listing.task.ListingTask;
+import dev.marketops.listing.task.ListingTaskService;
+import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.proto.listing.CreateTaskRequest;
+import dev.marketops.proto.listing.GetTaskRequest;
+import dev.marketops.proto.listing.ListingCommands;
+import dev.marketops.proto.listing.ListingTaskReply;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.util.Map;
+
+@GrpcService
+public class ListingCommandsGrpcService implements ListingCommands {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ListingTaskService tasks;
+
+    @Override
+    @Blocking
+    public Uni<ListingTaskReply> createTask(CreateTaskRequest r) {
+        return GrpcProblems.call(() -> {
+            CreateListingCommand cmd = new CreateListingCommand(r.getCategoryId() == 0 ? null : r.getCategoryId(),
+                    r.getTitle().isEmpty() ? null : r.getTitle(), null,
+                    r.getSourceType().isEmpty() ? null : r.getSourceType(),
+                    r.getSourceUserType().isEmpty() ? null : r.getSourceUserType(),
+                    r.getCreatorId() == 0 ? null : r.getCreatorId(), null, itemData(r.getItemDataJson()));
+            return toReply(tasks.create(cmd, r.getRequestId().isEmpty() ? null : r.getRequestId()).task());
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListingTaskReply> getTask(GetTaskRequest r) {
+        return GrpcProblems.call(() -> toReply(tasks.get(r.getTaskId())));
+    }
+
+    private static Map<String, Object> itemData(String json) {
+        if (json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<>() { });
+        } catch (Exception e) {
+            throw ApiProblem.invalidField("item_data_json", "must be a JSON object", json);
+        }
+    }
+
+    static ListingTaskReply toReply(ListingTask t) {
+        try {
+            return ListingTaskReply.newBuilder().setTaskId(t.taskId).setTaskCode(t.taskCode)
+                    .setCategoryId(t.categoryId).setTitle(t.title).setStatus(t.status).setStatusName(t.state().name())
+                    .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType).setVersion(t.version)
+                    .setItemDataJson(JSON.writeValueAsString(t.itemData))
+                    .setCreatedAt(t.createdAt.toInstant().toEpochMilli()).build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

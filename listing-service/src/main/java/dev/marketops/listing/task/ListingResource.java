@@ -1,0 +1,100 @@
+package dev.marketops.listing.task;
+
+import dev.marketops.platform.problem.ApiProblem;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+@Path("/listings")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ListingResource {
+
+    public record TaskView(long taskId, String taskCode, String taskType, long categoryId, String title, int status,
+                           String statusName, String sourceType, String sourceUserType, Long merchantId,
+                           Map<String, Object> itemData, long version, long createdBy, OffsetDateTime createdAt,
+                           OffsetDateTime updatedAt) {
+        static TaskView of(ListingTask t) {
+            return new TaskView(t.taskId, t.taskCode, t.taskType, t.categoryId, t.title, t.status, t.state().name(),
+                    t.sourceType, t.sourceUserType, t.merchantId, t.itemData, t.version, t.createdBy, t.createdAt,
+                    t.updatedAt);
+        }
+    }
+
+    public record HistoryView(Integer fromStatus, int toStatus, String action, String reason, Long operatorId,
+                              String operatorType, OffsetDateTime changedAt) {
+    }
+
+    public record Page<T>(List<T> items, int page, int size, long total) {
+    }
+
+    @Inject
+    ListingTaskService tasks;
+
+    @POST
+    public Response create(CreateListingCommand body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        ListingTaskService.Created created = tasks.create(body, idempotencyKey);
+        TaskView view = TaskView.of(created.task());
+        if (created.replayed()) {
+            return Response.ok(view).header("Idempotent-Replayed", "true").build();
+        }
+        return Response.created(URI.create("/listings/" + view.taskId())).entity(view).build();
+    }
+
+    @GET
+    @Path("/{taskId}")
+    public TaskView get(@PathParam("taskId") long taskId) {
+        return TaskView.of(tasks.get(taskId));
+    }
+
+    @GET
+    @Path("/{taskId}/history")
+    public List<HistoryView> history(@PathParam("taskId") long taskId) {
+        tasks.get(taskId);
+        return StateHistory.ofTask(taskId).stream().map(h -> new HistoryView(h.fromStatus, h.toStatus, h.action,
+                h.reason, h.operatorId, h.operatorType, h.changedAt)).toList();
+    }
+
+    @GET
+    public Page<TaskView> query(@QueryParam("categoryId") Long categoryId, @QueryParam("status") Integer status,
+                                @QueryParam("sourceType") String sourceType,
+                                @QueryParam("page") @DefaultValue("0") int page,
+                                @QueryParam("size") @DefaultValue("20") int size) {
+        if (page < 0) {
+            throw ApiProblem.invalidField("page", "must be >= 0", page);
+        }
+        if (size < 1 || size > 200) {
+            throw ApiProblem.invalidField("size", "must be 1..200", size);
+        }
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new java.util.HashMap<>();
+        if (categoryId != null) {
+            where.append(" and categoryId = :categoryId");
+            params.put("categoryId", categoryId);
+        }
+        if (status != null) {
+            where.append(" and status = :status");
+            params.put("status", status);
+        }
+        if (sourceType != null) {
+            where.append(" and sourceType = :sourceType");
+            params.put("sourceType", sourceType);
+        }
+        var query = ListingTask.<ListingTask>find(where + " order by createdAt desc, taskId desc", params);
+        List<TaskView> items = query.page(page, size).list().stream().map(TaskView::of).toList();
+        return new Page<>(items, page, size, query.count());
+    }
+}

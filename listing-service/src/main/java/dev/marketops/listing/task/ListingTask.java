@@ -1,0 +1,70 @@
+package dev.marketops.listing.task;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "listing_task")
+public class ListingTask extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "task_id")
+    public long taskId;
+    @Column(name = "task_code")
+    public String taskCode;
+    @Column(name = "task_type")
+    public String taskType;
+    @Column(name = "category_id")
+    public long categoryId;
+    @Column(name = "item_id")
+    public Long itemId;
+    @Column(name = "batch_id")
+    public Long batchId;
+    public String title;
+    public int status;
+    @Column(name = "sub_status")
+    public String subStatus;
+    @Column(name = "source_type")
+    public String sourceType;
+    @Column(name = "source_user_id")
+    public Long sourceUserId;
+    @Column(name = "source_user_type")
+    public String sourceUserType;
+    @Column(name = "merchant_id")
+    public Long merchantId;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "item_data")
+    public Map<String, Object> itemData;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "validation_result")
+    public Map<String, Object> validationResult;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "request_hash")
+    public String requestHash;
+    @Version
+    public long version;
+    @Column(name = "created_by")
+    public long createdBy;
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public ListingStatus state() {
+        return ListingStatus.ofCode(status);
+    }
+
+    public static Optional<ListingTask> byIdempotencyKey(String key) {
+        return find("idempotencyKey", key).firstResultOptional();
+    }
+}

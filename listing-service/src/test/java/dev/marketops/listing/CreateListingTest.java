@@ -1,0 +1,191 @@
+package dev.marketops.listing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.platform.testing.ConfigServiceTestResource;
+import dev.marketops.proto.events.ListingEvent;
+import dev.marketops.proto.listing.CreateTaskRequest;
+import dev.marketops.proto.listing.GetTaskRequest;
+import dev.marketops.proto.listing.ListingCommandsGrpc;
+import dev.marketops.proto.listing.ListingTaskReply;
+import io.agroal.api.AgroalDataSource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(ConfigServiceTestResource.class)
+class CreateListingTest {
+
+    @Inject
+    AgroalDataSource ds;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @GrpcClient("listing-self")
+    ListingCommandsGrpc.ListingCommandsBlockingStub grpc;
+
+    static Map<String, Object> draft(long categoryId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("categoryId", categoryId);
+        body.put("title", "Hotpot for two");
+        body.put("sourceType", "operator_form");
+        body.put("sourceUserType", "operator");
+        body.put("creatorId", 42);
+        body.put("itemData", Map.of("face_value", 100, "sale_price", 88));
+        return body;
+    }
+
+    @Test
+    void aDraftIsStoredWithItsHistoryAndAnnouncedOnKafka() throws Exception {
+        try (KafkaConsumer<String, byte[]> kafka = lifecycleConsumer()) {
+            long taskId = given().contentType("application/json").body(draft(1200))
+                    .post("/listings").then().statusCode(201)
+                    .header("Location", notNullValue())
+                    .body("status", equalTo(0)).body("statusName", equalTo("DRAFT"))
+                    .body("categoryId", equalTo(1200)).body("itemData.face_value", equalTo(100))
+                    .extract().jsonPath().getLong("taskId");
+
+            given().get("/listings/" + taskId).then().statusCode(200).body("title", equalTo("Hotpot for two"));
+            given().get("/listings/" + taskId + "/history").then().statusCode(200)
+                    .body("size()", equalTo(1)).body("[0].action", equalTo("create")).body("[0].toStatus", equalTo(0));
+
+            ListingEvent event = awaitEvent(kafka, taskId);
+            assertEquals("created", event.getEventType());
+            assertEquals(1200, event.getCategoryId());
+            assertEquals("operator_form", event.getSourceType());
+            assertEquals(0, event.getToStatus());
+            assertEquals("LT" + taskId, event.getTaskCode());
+        }
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameKeyReturnsTheFirstTask() {
+        String key = "create-" + UUID.randomUUID();
+        long first = given().contentType("application/json").header("Idempotency-Key", key).body(draft(2100))
+                .post("/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
+        long second = given().contentType("application/json").header("Idempotency-Key", key).body(draft(2100))
+                .post("/listings").then().statusCode(200).header("Idempotent-Replayed", "true")
+                .extract().jsonPath().getLong("taskId");
+        assertEquals(first, second);
+        assertEquals(1, count("SELECT count(*) FROM listing_task WHERE idempotency_key = '" + key + "'"));
+
+        Map<String, Object> different = draft(2100);
+        different.put("title", "Another hotel");
+        given().contentType("application/json").header("Idempotency-Key", key).body(different)
+                .post("/listings").then().statusCode(422).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+    }
+
+    @Test
+    void badInputIsRefusedWithAProblemAndNothingIsWritten() {
+        long before = count("SELECT count(*) FROM listing_task");
+        long outboxBefore = count("SELECT count(*) FROM outbox_event");
+
+        given().contentType("application/json").body(draft(987654)).post("/listings").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_CATEGORY")).body("field", equalTo("categoryId"));
+        Map<String, Object> noTitle = draft(1200);
+        noTitle.remove("title");
+        given().contentType("application/json").body(noTitle).post("/listings").then()
+                .statusCode(400).body("code", equalTo("MISSING_FIELD")).body("field", equalTo("title"));
+        Map<String, Object> badSource = draft(1200);
+        badSource.put("sourceType", "fax");
+        given().contentType("application/json").body(badSource).post("/listings").then()
+                .statusCode(400).body("code", equalTo("INVALID_FIELD")).body("field", equalTo("sourceType"))
+                .body("value", equalTo("fax"));
+        Map<String, Object> wrongType = draft(1200);
+        wrongType.put("categoryId", "hotels");
+        given().contentType("application/json").body(wrongType).post("/listings").then()
+                .statusCode(400).body("code", equalTo("INVALID_FIELD_TYPE")).body("field", equalTo("categoryId"));
+        given().contentType("application/json").body("{\"categoryId\": 1200,").post("/listings").then()
+                .statusCode(400).body("code", equalTo("MALFORMED_JSON"));
+        given().get("/listings/1").then().statusCode(404).body("code", equalTo("UNKNOWN_TASK"));
+        given().get("/listings?size=500").then().statusCode(400).body("field", equalTo("size"));
+
+        assertEquals(before, count("SELECT count(*) FROM listing_task"));
+        assertEquals(outboxBefore, count("SELECT count(*) FROM outbox_event"));
+    }
+
+    @Test
+    void grpcCallersCreateAndReadTasksWithTheSameRules() {
+        String requestId = UUID.randomUUID().toString();
+        CreateTaskRequest request = CreateTaskRequest.newBuilder().setRequestId(requestId).setCategoryId(3100)
+                .setTitle("Evening show").setSourceType("supplier_push").setSourceUserType("system")
+                .setItemDataJson("{\"show_time\": \"2027-01-01T20:00:00Z\"}").build();
+        ListingTaskReply created = grpc.createTask(request);
+        assertEquals("DRAFT", created.getStatusName());
+        assertEquals(created.getTaskId(), grpc.createTask(request).getTaskId(), "request id makes a retry idempotent");
+        assertEquals("Evening show", grpc.getTask(GetTaskRequest.newBuilder().setTaskId(created.getTaskId()).build()).getTitle());
+
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> grpc.createTask(
+                request.toBuilder().setRequestId(UUID.randomUUID().toString()).setCategoryId(987654).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+        assertEquals("UNKNOWN_CATEGORY", unknown.getTrailers().get(GrpcProblems.PROBLEM_CODE));
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+                () -> grpc.getTask(GetTaskRequest.newBuilder().setTaskId(5).build()));
+        assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+    }
+
+    private ListingEvent awaitEvent(KafkaConsumer<String, byte[]> kafka, long taskId) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : kafka.poll(Duration.ofMillis(200))) {
+                if (Long.toString(taskId).equals(r.key())) {
+                    return ListingEvent.parseFrom(r.value());
+                }
+            }
+        }
+        throw new AssertionError("no ListingEvent for task " + taskId + " on listing.lifecycle within 20 s");
+    }
+
+    private KafkaConsumer<String, byte[]> lifecycleConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "listing-test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "true");
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of("listing.lifecycle"));
+        // Join the group before the event is produced, so "latest" cannot skip it.
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (c.assignment().isEmpty() && System.currentTimeMillis() < deadline) {
+            c.poll(Duration.ofMillis(100));
+        }
+        assertTrue(!c.assignment().isEmpty(), "test consumer joined listing.lifecycle");
+        c.assignment().forEach(c::position); // resolve "latest" now, not after the event arrives
+
+        return c;
+    }
+
+    private long count(String sql) {
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.marketops.maintenance;
+
+import dev.marketops.platform.problem.ApiProblem;
+import java.util.List;
+
+/** One page of a list endpoint, in the fleet's pagination convention (0-based page, size 1..200). */
+public record Page<T>(List<T> items, int page, int size, long total) {
+
+    public static final int MAX_SIZE = 200;
+
+    /** Refuses an out-of-range page or size with a problem naming the field. */
+    public static void check(int page, int size) {
+        if (page < 0) {
+            throw ApiProblem.invalidField("page", "must be >= 0", page);
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw ApiProblem.invalidField("size", "must be 1.." + MAX_SIZE, size);
+        }
+    }
+}

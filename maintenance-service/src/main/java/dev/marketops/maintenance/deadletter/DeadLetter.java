@@ -1,0 +1,45 @@
+package dev.marketops.maintenance.deadletter;
+
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_CAUSE;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_OFFSET;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_PARTITION;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_REASON;
+import static io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue.DEAD_LETTER_TOPIC;
+
+import dev.marketops.platform.outbox.OutboxPublisher;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** A record taken from a {@code <topic>.dlq}, with what its headers say about where it failed and why. */
+public record DeadLetter(Long id, String topic, int partition, long offset, String key, String eventId,
+                         String eventType, String reason, String cause, String originalTopic,
+                         Integer originalPartition, Long originalOffset, byte[] payload,
+                         OffsetDateTime receivedAt, String status) {
+
+    public static DeadLetter of(ConsumerRecord<String, byte[]> r) {
+        Headers h = r.headers();
+        return new DeadLetter(null, r.topic(), r.partition(), r.offset(), r.key(),
+                header(h, OutboxPublisher.HEADER_EVENT_ID), header(h, OutboxPublisher.HEADER_EVENT_TYPE),
+                header(h, DEAD_LETTER_REASON), header(h, DEAD_LETTER_CAUSE), header(h, DEAD_LETTER_TOPIC),
+                number(header(h, DEAD_LETTER_PARTITION), Integer::valueOf),
+                number(header(h, DEAD_LETTER_OFFSET), Long::valueOf),
+                r.value(), null, "new");
+    }
+
+    private static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A malformed number header from a foreign producer must not stop the DLQ channel. */
+    private static <T> T number(String value, java.util.function.Function<String, T> parse) {
+        try {
+            return value == null ? null : parse.apply(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

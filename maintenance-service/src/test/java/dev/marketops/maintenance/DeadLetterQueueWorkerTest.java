@@ -1,0 +1,127 @@
+package dev.marketops.maintenance;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marketops.maintenance.deadletter.DeadLetterQueueWorker;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class DeadLetterQueueWorkerTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    DeadLetterQueueWorker worker;
+
+    @Test
+    void recordsOfAnyDlqTopicAreStoredOnceWithWhatTheirHeadersSay() throws Exception {
+        // given a fresh .dlq topic, and a look-alike topic the pattern must not match
+        String id = UUID.randomUUID().toString();
+        String dlq = "maint.test." + id + ".dlq";
+        String lookAlike = "maint-test-" + id + "-dlq";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(dlq, 2, (short) 1), new NewTopic(lookAlike, 1, (short) 1))).all().get();
+            try {
+                produceAndCheck(id, dlq, lookAlike);
+            } finally {
+                // the broker is shared with other suites: leave no test topics behind
+                admin.deleteTopics(List.of(dlq, lookAlike)).all().get();
+            }
+        }
+    }
+
+    private void produceAndCheck(String id, String dlq, String lookAlike) throws Exception {
+        // when three dead letters and one look-alike record are produced
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(lookAlike, "k", bytes("not a dead letter"))).get();
+            for (int i = 0; i < 3; i++) {
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(dlq, "item-" + i, bytes("payload-" + i));
+                r.headers().add("event_id", bytes("evt-" + id + "-" + i))
+                        .add("event_type", bytes("PriceChanged"))
+                        .add("dead-letter-reason", bytes("price must be positive"))
+                        .add("dead-letter-cause", bytes("IllegalArgumentException"))
+                        .add("dead-letter-topic", bytes("maint.test." + id))
+                        .add("dead-letter-partition", bytes("0"))
+                        .add("dead-letter-offset", bytes(String.valueOf(40 + i)));
+                producer.send(r).get();
+            }
+        }
+
+        // then within 30 s exactly the three are listed, with their headers and payload
+        JsonPath page = awaitTotal(dlq, 3, Duration.ofSeconds(30));
+        assertEquals(3, page.getInt("total"));
+        List<String> eventIds = page.getList("items.eventId");
+        assertTrue(eventIds.containsAll(List.of("evt-" + id + "-0", "evt-" + id + "-1", "evt-" + id + "-2")), eventIds.toString());
+        Map<String, Object> first = page.getMap("items.find { it.eventId == 'evt-" + id + "-0' }");
+        assertEquals("PriceChanged", first.get("eventType"));
+        assertEquals("price must be positive", first.get("reason"));
+        assertEquals("IllegalArgumentException", first.get("cause"));
+        assertEquals("maint.test." + id, first.get("originalTopic"));
+        assertEquals(40, first.get("originalOffset"));
+        assertEquals("item-0", first.get("key"));
+        assertEquals("new", first.get("status"));
+        assertEquals("payload-0", new String(Base64.getDecoder().decode((String) first.get("payloadBase64")), StandardCharsets.UTF_8));
+        // and the look-alike topic was not subscribed ("." in the pattern is a literal dot)
+        given().queryParam("topic", lookAlike).get("/dead-letters").then().body("total", equalTo(0));
+
+        // when the same record is delivered again (same topic, partition and offset)
+        int partition = (Integer) first.get("partition");
+        long offset = ((Number) first.get("offset")).longValue();
+        ConsumerRecord<String, byte[]> again = new ConsumerRecord<>(dlq, partition, offset, "item-0", bytes("payload-0"));
+        worker.store(again);
+
+        // then it has no second effect
+        given().queryParam("topic", dlq).get("/dead-letters").then().body("total", equalTo(3));
+    }
+
+    @Test
+    void badListParametersAreProblemsNamingTheField() {
+        given().queryParam("status", "lost").get("/dead-letters").then().statusCode(400)
+                .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("status"));
+        given().queryParam("size", 1000).get("/dead-letters").then().statusCode(400).body("field", equalTo("size"));
+        given().queryParam("limit", 0).get("/job-runs").then().statusCode(400).body("field", equalTo("limit"));
+    }
+
+    private static JsonPath awaitTotal(String topic, int want, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        JsonPath page;
+        do {
+            page = given().queryParam("topic", topic).get("/dead-letters").then().statusCode(200).extract().jsonPath();
+            if (page.getInt("total") >= want) {
+                return page;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        assertFalse(true, "only " + page.getInt("total") + " of " + want + " dead letters of " + topic + " stored within " + max);
+        return page;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

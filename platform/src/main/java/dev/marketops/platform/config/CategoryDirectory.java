@@ -1,0 +1,78 @@
+package dev.marketops.platform.config;
+
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.proto.config.Category;
+import dev.marketops.proto.config.ConfigQueriesGrpc;
+import dev.marketops.proto.config.GetCategoryRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The callers' view of config-service's category tree over gRPC, cached in process.
+ * Entries expire after {@code marketops.config-cache.ttl}; {@link #invalidate} drops them
+ * early when a config.publish event says a category changed. Unknown ids are cached
+ * briefly too, so a flood of bad input does not become a flood of gRPC calls.
+ */
+@ApplicationScoped
+public class CategoryDirectory {
+
+    private record Entry(Optional<Category> category, long expiresAt) {
+    }
+
+    @GrpcClient("config")
+    ConfigQueriesGrpc.ConfigQueriesBlockingStub config;
+
+    @ConfigProperty(name = "marketops.config-cache.ttl", defaultValue = "PT60S")
+    Duration ttl;
+    @ConfigProperty(name = "marketops.config-cache.negative-ttl", defaultValue = "PT5S")
+    Duration negativeTtl;
+
+    private final ConcurrentHashMap<Long, Entry> cache = new ConcurrentHashMap<>();
+
+    /** The category, or empty when config-service does not know it; 503 problem when it cannot answer. */
+    public Optional<Category> find(long categoryId) {
+        long now = System.currentTimeMillis();
+        Entry e = cache.get(categoryId);
+        if (e != null && e.expiresAt() > now) {
+            return e.category();
+        }
+        Optional<Category> found = fetch(categoryId);
+        long life = (found.isPresent() ? ttl : negativeTtl).toMillis();
+        cache.put(categoryId, new Entry(found, now + life));
+        return found;
+    }
+
+    /** The category or a 400 problem naming the field that carried the unknown id. */
+    public Category require(long categoryId, String field) {
+        return find(categoryId).orElseThrow(() -> ApiProblem.badRequest("UNKNOWN_CATEGORY",
+                "category " + categoryId + " does not exist").with("field", field).with("value", categoryId));
+    }
+
+    public void invalidate(long categoryId) {
+        cache.remove(categoryId);
+    }
+
+    public void invalidateAll() {
+        cache.clear();
+    }
+
+    private Optional<Category> fetch(long categoryId) {
+        try {
+            return Optional.of(config.withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .getCategory(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw ApiProblem.unavailable("CONFIG_UNAVAILABLE",
+                    "config-service could not resolve category " + categoryId + ": " + e.getStatus().getCode());
+        }
+    }
+}

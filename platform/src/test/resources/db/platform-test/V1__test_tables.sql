@@ -1,0 +1,4 @@
+CREATE TABLE applied_change (
+    id      BIGSERIAL PRIMARY KEY,
+    payload TEXT NOT NULL
+);

@@ -1,0 +1,38 @@
+package dev.marketops.publish.saga;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+
+@Entity
+@Table(name = "publish_saga")
+public class PublishSaga extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "saga_id")
+    public long sagaId;
+    @Column(name = "task_id")
+    public long taskId;
+    @Column(name = "item_id")
+    public Long itemId;
+    public String status;
+    @Column(name = "current_step")
+    public String currentStep;
+    @Column(name = "completed_steps")
+    public int completedSteps;
+    public int attempts;
+    @Column(name = "last_error")
+    public String lastError;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public static Optional<PublishSaga> ofTask(long taskId) {
+        return find("taskId", taskId).firstResultOptional();
+    }
+}

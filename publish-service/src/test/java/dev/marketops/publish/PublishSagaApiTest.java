@@ -1,0 +1,113 @@
+package dev.marketops.publish;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marketops.proto.services.PublishQueriesGrpc;
+import dev.marketops.proto.services.PublishSaga;
+import dev.marketops.proto.services.TaskRef;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PublishSagaApiTest {
+
+    @Inject
+    AgroalDataSource ds;
+
+    @GrpcClient("publish-self")
+    PublishQueriesGrpc.PublishQueriesBlockingStub grpc;
+
+    @Test
+    void healthIsUpAndCoversRedisAndTheSearchEngine() {
+        given().get("/q/health").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Redis connection health check", "Elasticsearch cluster health check"))
+                .body("checks.status", everyItem(equalTo("UP")));
+    }
+
+    @Test
+    void aRecordedSagaIsServedOverRestAndGrpc() throws SQLException {
+        // given a saga that failed at its fourth step and is being compensated
+        long taskId = randomId();
+        long sagaId = randomId();
+        insertSaga(sagaId, taskId, "compensating", "CreatePrice", 3);
+        insertStep(sagaId, 1, "CreateItem", "succeeded");
+        insertStep(sagaId, 4, "CreatePrice", "failed");
+
+        // when it is read by task, then REST shows the saga with its steps in order
+        given().get("/sagas/" + taskId).then().statusCode(200)
+                .body("sagaId", equalTo(sagaId)).body("status", equalTo("compensating"))
+                .body("currentStep", equalTo("CreatePrice")).body("completedSteps", equalTo(3))
+                .body("steps.stepNo", org.hamcrest.Matchers.contains(1, 4))
+                .body("steps[1].status", equalTo("failed"));
+        // and the status filter finds it
+        given().queryParam("status", "compensating").queryParam("size", 200).get("/sagas").then().statusCode(200)
+                .body("items.taskId", hasItem(taskId)).body("items.status", everyItem(equalTo("compensating")))
+                .body("size", equalTo(200));
+
+        // and gRPC answers the same
+        PublishSaga saga = grpc.getPublishSaga(TaskRef.newBuilder().setTaskId(taskId).build());
+        assertTrue(saga.getFound());
+        assertEquals("compensating", saga.getStatus());
+        assertEquals(3, saga.getCompletedSteps());
+    }
+
+    @Test
+    void anUnknownTaskIsNotFound() {
+        long taskId = randomId();
+        given().get("/sagas/" + taskId).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("UNKNOWN_SAGA"));
+        PublishSaga saga = grpc.getPublishSaga(TaskRef.newBuilder().setTaskId(taskId).build());
+        assertFalse(saga.getFound());
+        assertEquals(taskId, saga.getTaskId());
+    }
+
+    @Test
+    void badListParametersAreProblemsNamingTheField() {
+        given().queryParam("size", 500).get("/sagas").then().statusCode(400)
+                .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("size"));
+        given().queryParam("page", -1).get("/sagas").then().statusCode(400).body("field", equalTo("page"));
+        given().queryParam("status", "exploded").get("/sagas").then().statusCode(400).body("field", equalTo("status"));
+    }
+
+    private void insertSaga(long sagaId, long taskId, String status, String currentStep, int completed) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO publish_saga (saga_id, task_id, status, current_step, completed_steps, attempts) VALUES (?, ?, ?, ?, ?, 1)")) {
+            ps.setLong(1, sagaId);
+            ps.setLong(2, taskId);
+            ps.setString(3, status);
+            ps.setString(4, currentStep);
+            ps.setInt(5, completed);
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertStep(long sagaId, int stepNo, String name, String status) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO publish_saga_step (saga_id, step_no, step_name, status, attempts, started_at, finished_at) VALUES (?, ?, ?, ?, 1, now(), now())")) {
+            ps.setLong(1, sagaId);
+            ps.setInt(2, stepNo);
+            ps.setString(3, name);
+            ps.setString(4, status);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long randomId() {
+        return ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
+    }
+}
