@@ -33,6 +33,8 @@ class DeadLetterQueueWorkerTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @ConfigProperty(name = "mp.messaging.incoming.dead-letters.group.id")
+    String groupId;
 
     @Inject
     DeadLetterQueueWorker worker;
@@ -47,6 +49,8 @@ class DeadLetterQueueWorkerTest {
             admin.createTopics(List.of(new NewTopic(dlq, 2, (short) 1), new NewTopic(lookAlike, 1, (short) 1))).all().get();
             try {
                 produceAndCheck(id, dlq, lookAlike);
+                // and, once stored, their offsets are committed, so a restart does not read them again
+                assertEquals(3, awaitCommitted(admin, dlq, 3, Duration.ofSeconds(20)));
             } finally {
                 // the broker is shared with other suites: leave no test topics behind
                 admin.deleteTopics(List.of(dlq, lookAlike)).all().get();
@@ -105,6 +109,18 @@ class DeadLetterQueueWorkerTest {
                 .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("status"));
         given().queryParam("size", 1000).get("/dead-letters").then().statusCode(400).body("field", equalTo("size"));
         given().queryParam("limit", 0).get("/job-runs").then().statusCode(400).body("field", equalTo("limit"));
+    }
+
+    private long awaitCommitted(Admin admin, String topic, long want, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        long committed;
+        do {
+            committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+            Thread.sleep(250);
+        } while (committed < want && System.nanoTime() < deadline);
+        return committed;
     }
 
     private static JsonPath awaitTotal(String topic, int want, Duration max) throws InterruptedException {

@@ -11,6 +11,9 @@ import dev.marketops.proto.listing.CreateTaskRequest;
 import dev.marketops.proto.listing.GetTaskRequest;
 import dev.marketops.proto.listing.ListingCommands;
 import dev.marketops.proto.listing.ListingTaskReply;
+import dev.marketops.proto.listing.TransitionRequest;
+import dev.marketops.listing.task.ListingAction;
+import dev.marketops.listing.task.TransitionContext;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -42,6 +45,24 @@ public class ListingCommandsGrpcService implements ListingCommands {
     @Blocking
     public Uni<ListingTaskReply> getTask(GetTaskRequest r) {
         return GrpcProblems.call(() -> toReply(tasks.get(r.getTaskId())));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListingTaskReply> transition(TransitionRequest r) {
+        return GrpcProblems.call(() -> {
+            ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
+                    ApiProblem.invalidField("action", "unknown action", r.getAction()));
+            Map<String, Object> validation = r.getValidationResultJson().isEmpty() ? null : itemData(r.getValidationResultJson());
+            TransitionContext ctx = new TransitionContext(r.getExpectedVersion() < 0 ? null : r.getExpectedVersion(),
+                    r.getOperatorId() == 0 ? null : r.getOperatorId(), emptyToNull(r.getOperatorType()),
+                    emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), validation);
+            return toReply(tasks.transition(r.getTaskId(), action, ctx));
+        });
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static Map<String, Object> itemData(String json) {

@@ -25,11 +25,11 @@ public class ListingResource {
 
     public record TaskView(long taskId, String taskCode, String taskType, long categoryId, String title, int status,
                            String statusName, String sourceType, String sourceUserType, Long merchantId,
-                           Map<String, Object> itemData, long version, long createdBy, OffsetDateTime createdAt,
-                           OffsetDateTime updatedAt) {
+                           Map<String, Object> itemData, long version, String auditType, String auditComment,
+                           long createdBy, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
         static TaskView of(ListingTask t) {
             return new TaskView(t.taskId, t.taskCode, t.taskType, t.categoryId, t.title, t.status, t.state().name(),
-                    t.sourceType, t.sourceUserType, t.merchantId, t.itemData, t.version, t.createdBy, t.createdAt,
+                    t.sourceType, t.sourceUserType, t.merchantId, t.itemData, t.version, t.auditType, t.auditComment, t.createdBy, t.createdAt,
                     t.updatedAt);
         }
     }
@@ -41,8 +41,41 @@ public class ListingResource {
     public record Page<T>(List<T> items, int page, int size, long total) {
     }
 
+    public record ActionRequest(Long expectedVersion, String reason, Long operatorId, String operatorType) {
+    }
+
+    public record EditRequest(Long expectedVersion, String title, Map<String, Object> itemData, Long operatorId) {
+    }
+
+    /** Approve and reject belong to audit-service (its workers and review queue call them over gRPC). */
+    private static final java.util.Set<ListingAction> PUBLIC_ACTIONS = java.util.EnumSet.of(ListingAction.SUBMIT,
+            ListingAction.PUBLISH, ListingAction.OFFLINE, ListingAction.ONLINE, ListingAction.MAINTAIN, ListingAction.OUT_OF_STOCK);
+
     @Inject
     ListingTaskService tasks;
+
+    @POST
+    @Path("/{taskId}/actions/{action}")
+    public TaskView act(@PathParam("taskId") long taskId, @PathParam("action") String action, ActionRequest body) {
+        ListingAction a = ListingAction.of(action).filter(PUBLIC_ACTIONS::contains).orElseThrow(() ->
+                ApiProblem.notFound("UNKNOWN_ACTION", "no action '" + action + "' here; one of "
+                        + PUBLIC_ACTIONS.stream().map(x -> x.wire).sorted().toList()).with("action", action));
+        ActionRequest r = body == null ? new ActionRequest(null, null, null, null) : body;
+        if (r.expectedVersion() == null) {
+            throw ApiProblem.missingField("expectedVersion");
+        }
+        return TaskView.of(tasks.transition(taskId, a, TransitionContext.of(r.expectedVersion(), r.operatorId(),
+                r.operatorType() == null ? "operator" : r.operatorType(), r.reason())));
+    }
+
+    @jakarta.ws.rs.PUT
+    @Path("/{taskId}")
+    public TaskView edit(@PathParam("taskId") long taskId, EditRequest body) {
+        if (body == null || body.expectedVersion() == null) {
+            throw ApiProblem.missingField("expectedVersion");
+        }
+        return TaskView.of(tasks.edit(taskId, body.expectedVersion(), body.title(), body.itemData(), body.operatorId()));
+    }
 
     @POST
     public Response create(CreateListingCommand body, @HeaderParam("Idempotency-Key") String idempotencyKey) {

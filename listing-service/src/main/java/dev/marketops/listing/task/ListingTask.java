@@ -47,6 +47,14 @@ public class ListingTask extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "validation_result")
     public Map<String, Object> validationResult;
+    @Column(name = "audit_type")
+    public String auditType;
+    @Column(name = "auditor_id")
+    public Long auditorId;
+    @Column(name = "audit_time")
+    public OffsetDateTime auditTime;
+    @Column(name = "audit_comment")
+    public String auditComment;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
     @Column(name = "request_hash")

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -103,17 +105,111 @@ public class ListingTaskService {
         h.changedAt = t.createdAt;
         h.persist();
 
-        ListingEvent event = ListingEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setEventType("created")
-                .setTimestamp(System.currentTimeMillis())
-                .setTaskId(t.taskId).setTaskCode(t.taskCode).setCategoryId(t.categoryId)
-                .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType)
-                .setFromStatus(-1).setToStatus(t.status).setAction("create")
-                .setVersion(t.version).setTitle(t.title).setOperatorId(t.createdBy)
-                .build();
+        ListingEvent event = event(t, "created", -1, "create", t.createdBy);
         outbox.enqueue(ListingTopics.LIFECYCLE, Long.toString(t.taskId), event.getEventType(), event.getEventId(), event);
         return t;
+    }
+
+    /**
+     * Applies one action of the state machine: checks it is allowed from the current state and
+     * that the caller's version is current, then writes the new state, the history row and the
+     * events (lifecycle feed plus the flow topic of the action) in one transaction.
+     */
+    public ListingTask transition(long taskId, ListingAction action, TransitionContext ctx) {
+        return OptimisticWrites.run(taskId, () -> {
+            ListingTask t = get(taskId);
+            checkVersion(t, ctx.expectedVersion());
+            ListingStatus from = t.state();
+            ListingStatus to = ListingStateMachine.next(from, action).orElseThrow(() -> illegal(t, from, action));
+            t.status = to.code;
+            t.updatedAt = OffsetDateTime.now();
+            if (ctx.auditType() != null) {
+                t.auditType = ctx.auditType();
+                t.auditTime = t.updatedAt;
+                t.auditorId = ctx.operatorId();
+                t.auditComment = ctx.reason();
+            }
+            if (ctx.validationResult() != null) {
+                t.validationResult = ctx.validationResult();
+            }
+            ListingTask.flush(); // bumps the version (and fails a concurrent writer) before the event carries it
+            record(t, from, action, ctx);
+            return t;
+        });
+    }
+
+    /** Edits title and attributes; allowed only while the task is a draft or rejected. */
+    public ListingTask edit(long taskId, Long expectedVersion, String title, Map<String, Object> itemData, Long operatorId) {
+        if (title != null && (title.isBlank() || title.length() > MAX_TITLE)) {
+            throw ApiProblem.invalidField("title", "must be 1.." + MAX_TITLE + " characters", title);
+        }
+        return OptimisticWrites.run(taskId, () -> {
+            ListingTask t = get(taskId);
+            checkVersion(t, expectedVersion);
+            if (!ListingStateMachine.editable(t.state())) {
+                throw illegal(t, t.state(), ListingAction.EDIT);
+            }
+            if (title != null) {
+                t.title = title.trim();
+            }
+            if (itemData != null) {
+                t.itemData = itemData;
+            }
+            t.updatedAt = OffsetDateTime.now();
+            ListingTask.flush();
+            record(t, t.state(), ListingAction.EDIT, TransitionContext.of(expectedVersion, operatorId, null, null));
+            return t;
+        });
+    }
+
+    private void record(ListingTask t, ListingStatus from, ListingAction action, TransitionContext ctx) {
+        StateHistory h = new StateHistory();
+        h.taskId = t.taskId;
+        h.itemId = t.itemId;
+        h.fromStatus = from.code;
+        h.toStatus = t.status;
+        h.action = action.wire;
+        h.reason = ctx.reason() == null ? null : ctx.reason().substring(0, Math.min(500, ctx.reason().length()));
+        h.operatorId = ctx.operatorId();
+        h.operatorType = ctx.operatorType();
+        h.changedAt = t.updatedAt;
+        h.persist();
+
+        String key = Long.toString(t.taskId);
+        long operator = ctx.operatorId() == null ? 0 : ctx.operatorId();
+        ListingEvent lifecycle = event(t, ListingTopics.eventType(action), from.code, action.wire, operator);
+        List<Outbox.Message> messages = new ArrayList<>(2);
+        messages.add(new Outbox.Message(ListingTopics.LIFECYCLE, key, lifecycle.getEventType(), lifecycle.getEventId(), lifecycle));
+        ListingTopics.flowTopic(action).ifPresent(topic -> {
+            ListingEvent flow = lifecycle.toBuilder().setEventId(UUID.randomUUID().toString()).build();
+            messages.add(new Outbox.Message(topic, key, flow.getEventType(), flow.getEventId(), flow));
+        });
+        outbox.enqueueAll(messages);
+    }
+
+    private static ListingEvent event(ListingTask t, String type, int from, String action, long operator) {
+        return ListingEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setEventType(type)
+                .setTimestamp(System.currentTimeMillis())
+                .setTaskId(t.taskId).setTaskCode(t.taskCode).setCategoryId(t.categoryId)
+                .setBatchId(t.batchId == null ? 0 : t.batchId).setItemId(t.itemId == null ? 0 : t.itemId)
+                .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType)
+                .setFromStatus(from).setToStatus(t.status).setAction(action)
+                .setVersion(t.version).setTitle(t.title).setOperatorId(operator)
+                .build();
+    }
+
+    private static void checkVersion(ListingTask t, Long expected) {
+        if (expected != null && expected != t.version) {
+            throw OptimisticWrites.stale(t.taskId, expected, t.version);
+        }
+    }
+
+    private static ApiProblem illegal(ListingTask t, ListingStatus from, ListingAction action) {
+        return ApiProblem.conflict("ILLEGAL_TRANSITION", "cannot " + action.wire + " a task in state " + from)
+                .with("taskId", t.taskId).with("from", from.name()).with("action", action.wire)
+                .with("allowedActions", ListingStateMachine.allowedFrom(from).stream().map(a -> a.wire).sorted().toList());
     }
 
     private static Created replay(ListingTask earlier, String requestHash, String key) {

@@ -5,6 +5,33 @@ public final class ListingTopics {
 
     /** Every ListingEvent of every task, keyed by task id: the lifecycle feed history and audit read. */
     public static final String LIFECYCLE = "listing.lifecycle";
+    public static final String AUDIT_PENDING = "listing.audit.pending";
+    public static final String PUBLISH_READY = "listing.publish.ready";
+    public static final String REJECTED = "listing.rejected";
+    public static final String PUBLISHED = "listing.published";
+
+    /** The flow topic an action hands the task to, besides the lifecycle feed. */
+    public static java.util.Optional<String> flowTopic(ListingAction action) {
+        return java.util.Optional.ofNullable(switch (action) {
+            case SUBMIT -> AUDIT_PENDING;
+            case APPROVE -> PUBLISH_READY;
+            case REJECT -> REJECTED;
+            case PUBLISH -> PUBLISHED;
+            default -> null;
+        });
+    }
+
+    /** The seed's event_type names (6.2) for each action. */
+    public static String eventType(ListingAction action) {
+        return switch (action) {
+            case SUBMIT -> "submitted";
+            case APPROVE -> "audited";
+            case REJECT -> "rejected";
+            case PUBLISH -> "published";
+            case EDIT -> "edited";
+            default -> "status_changed";
+        };
+    }
 
     private ListingTopics() {
     }

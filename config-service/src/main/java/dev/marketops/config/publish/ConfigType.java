@@ -1,0 +1,14 @@
+package dev.marketops.config.publish;
+
+/** What a config.publish event is about; the wire value is ConfigPublishEvent.config_type. */
+public enum ConfigType {
+    CATEGORY("category"),
+    CATEGORY_ATTRIBUTE("category_attribute"),
+    AUDIT_CONFIG("audit_config");
+
+    public final String wire;
+
+    ConfigType(String wire) {
+        this.wire = wire;
+    }
+}
