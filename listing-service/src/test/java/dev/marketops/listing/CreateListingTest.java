@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.testing.ConfigServiceTestResource;
+import dev.marketops.platform.testing.SampleListings;
 import dev.marketops.proto.events.ListingEvent;
 import dev.marketops.proto.listing.CreateTaskRequest;
 import dev.marketops.proto.listing.GetTaskRequest;
@@ -55,7 +56,7 @@ class CreateListingTest {
         body.put("sourceType", "operator_form");
         body.put("sourceUserType", "operator");
         body.put("creatorId", 42);
-        body.put("itemData", Map.of("face_value", 100, "sale_price", 88));
+        body.put("itemData", SampleListings.SEVEN.contains(categoryId) ? SampleListings.itemData(categoryId) : Map.of());
         return body;
     }
 

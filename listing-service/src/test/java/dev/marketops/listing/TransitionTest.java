@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.testing.ConfigServiceTestResource;
+import dev.marketops.platform.testing.SampleListings;
 import dev.marketops.proto.listing.ListingCommandsGrpc;
 import dev.marketops.proto.listing.TransitionRequest;
 import io.agroal.api.AgroalDataSource;
@@ -90,10 +91,37 @@ class TransitionTest {
         act(taskId, "submit", 0).statusCode(200);
         grpc.transition(TransitionRequest.newBuilder().setTaskId(taskId).setAction("reject").setExpectedVersion(1)
                 .setReason("face_value missing").setAuditType("auto").build());
-        given().contentType("application/json").body(Map.of("expectedVersion", 2, "itemData", Map.of("denomination", 50)))
+        Map<String, Object> fixed = SampleListings.itemData(SampleListings.TOPUP);
+        fixed.put("denomination", 100);
+        given().contentType("application/json").body(Map.of("expectedVersion", 2, "itemData", fixed))
                 .put("/listings/" + taskId).then().statusCode(200).body("statusName", equalTo("REJECTED"))
-                .body("itemData.denomination", equalTo(50)).body("version", equalTo(3));
+                .body("itemData.denomination", equalTo(100)).body("version", equalTo(3));
         act(taskId, "submit", 3).statusCode(200).body("statusName", equalTo("PENDING_AUDIT"));
+    }
+
+    @Test
+    void aTaskWithBadAttributesCannotBeSubmittedAndStaysADraft() {
+        Map<String, Object> movie = CreateListingTest.draft(SampleListings.MOVIE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) movie.get("itemData");
+        data.put("show_time", "2020-01-01T20:00:00Z");   // in the past
+        data.put("ticket_type", "VIP");                  // not in the enum
+        data.remove("movie_name");                       // required
+        long taskId = given().contentType("application/json").body(movie).post("/listings").then().statusCode(201)
+                .extract().jsonPath().getLong("taskId");
+        act(taskId, "submit", 0).statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
+                .body("violations.field", hasItem("movie_name")).body("violations.rule", hasItem("required"))
+                .body("violations.find { it.field == 'show_time' }.rule", equalTo("min"))
+                .body("violations.find { it.field == 'ticket_type' }.rule", equalTo("enum"));
+
+        Map<String, Object> topup = CreateListingTest.draft(SampleListings.TOPUP);
+        ((Map<String, Object>) topup.get("itemData")).put("denomination", "fifty");
+        long wrongType = given().contentType("application/json").body(topup).post("/listings").then().statusCode(201)
+                .extract().jsonPath().getLong("taskId");
+        act(wrongType, "submit", 0).statusCode(400).body("field", equalTo("itemData.denomination")).body("rule", equalTo("type"));
+
+        given().get("/listings/" + taskId).then().body("statusName", equalTo("DRAFT")).body("version", equalTo(0));
+        assertEquals(1, count("SELECT count(*) FROM listing_state_history WHERE task_id = " + taskId));
     }
 
     @Test

@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 @Entity
@@ -42,6 +43,17 @@ public class Category extends PanacheEntityBase {
     public static List<Category> listOrdered(boolean includeInactive) {
         return includeInactive ? list("order by level, sortOrder, id")
                 : list("active = true order by level, sortOrder, id");
+    }
+
+    /** The category then its ancestors, nearest first; empty when the id is unknown. The tree is at most 3 deep. */
+    public static List<Category> lineage(long categoryId) {
+        List<Category> out = new ArrayList<>(CategoryModels.MAX_LEVEL);
+        Category c = findById(categoryId);
+        while (c != null && out.size() <= CategoryModels.MAX_LEVEL) {
+            out.add(c);
+            c = c.parentId == 0 ? null : findById(c.parentId);
+        }
+        return out;
     }
 
     public static boolean codeTaken(String code) {

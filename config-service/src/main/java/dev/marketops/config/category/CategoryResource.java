@@ -5,6 +5,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -22,7 +23,7 @@ public class CategoryResource {
     public record CategoryView(long categoryId, String categoryCode, String categoryName, long parentId, int level,
                                int sortOrder, String inventoryModel, String priceModel, String description,
                                boolean active, long version) {
-        static CategoryView of(Category c) {
+        public static CategoryView of(Category c) {
             return new CategoryView(c.id, c.code, c.name, c.parentId, c.level, c.sortOrder, c.inventoryModel,
                     c.priceModel, c.description, c.active, c.version);
         }
@@ -49,5 +50,11 @@ public class CategoryResource {
     public Response create(CategoryService.NewCategory body) {
         Category c = categories.create(body);
         return Response.created(URI.create("/categories/" + c.id)).entity(CategoryView.of(c)).build();
+    }
+
+    @PUT
+    @Path("/{id}")
+    public CategoryView update(@PathParam("id") long id, CategoryService.CategoryUpdate body) {
+        return CategoryView.of(categories.update(id, body));
     }
 }

@@ -1,7 +1,12 @@
 package dev.marketops.config.category;
 
+import dev.marketops.config.publish.ConfigPublisher;
+import dev.marketops.config.publish.ConfigType;
+import dev.marketops.config.support.OptimisticLock;
 import dev.marketops.platform.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -14,6 +19,14 @@ public class CategoryService {
                               String inventoryModel, String priceModel, String description) {
     }
 
+    /** The fields an operator may change; null keeps the current value. The place in the tree is fixed. */
+    public record CategoryUpdate(String name, Integer sortOrder, Boolean active, String inventoryModel,
+                                 String priceModel, String description, Long version) {
+    }
+
+    @Inject
+    ConfigPublisher publisher;
+
     public List<Category> list(boolean includeInactive) {
         return Category.listOrdered(includeInactive);
     }
@@ -23,8 +36,48 @@ public class CategoryService {
     }
 
     public Category get(long id) {
-        return find(id).orElseThrow(() -> ApiProblem.notFound("UNKNOWN_CATEGORY", "no category with id " + id)
-                .with("categoryId", id));
+        return find(id).orElseThrow(() -> unknown(id));
+    }
+
+    private static ApiProblem unknown(long id) {
+        return ApiProblem.notFound("UNKNOWN_CATEGORY", "no category with id " + id).with("categoryId", id);
+    }
+
+    /** The category then its ancestors, nearest first; 404 for an unknown id. */
+    public List<Category> lineage(long id) {
+        List<Category> lineage = Category.lineage(id);
+        if (lineage.isEmpty()) {
+            throw unknown(id);
+        }
+        return lineage;
+    }
+
+    @Transactional
+    public Category update(long id, CategoryUpdate in) {
+        if (in == null) {
+            throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
+        }
+        Category c = Category.<Category>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).orElseThrow(() -> unknown(id));
+        OptimisticLock.check(in.version(), c.version, "category", id);
+        if (in.name() != null) {
+            require("name", in.name());
+            c.name = in.name().trim();
+        }
+        if (in.sortOrder() != null) {
+            c.sortOrder = in.sortOrder();
+        }
+        if (in.active() != null) {
+            c.active = in.active();
+        }
+        c.inventoryModel = pick("inventoryModel", in.inventoryModel(), c.inventoryModel, CategoryModels.INVENTORY);
+        c.priceModel = pick("priceModel", in.priceModel(), c.priceModel, CategoryModels.PRICE);
+        if (in.description() != null) {
+            c.description = in.description();
+        }
+        c.updatedAt = OffsetDateTime.now();
+        c.flush(); // the response carries the new version
+        publisher.changed(ConfigType.CATEGORY, c.id, "updated");
+        return c;
     }
 
     @Transactional
@@ -74,6 +127,7 @@ public class CategoryService {
         c.active = true;
         c.updatedAt = OffsetDateTime.now();
         c.persist();
+        publisher.changed(ConfigType.CATEGORY, c.id, "created");
         return c;
     }
 

@@ -7,6 +7,10 @@ import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.proto.events.ListingEvent;
+import dev.marketops.validation.ListingValidator;
+import dev.marketops.validation.ValidationLevel;
+import dev.marketops.validation.ValidationResult;
+import dev.marketops.validation.Violation;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,6 +45,8 @@ public class ListingTaskService {
     Outbox outbox;
     @Inject
     CategoryDirectory categories;
+
+    private final ListingValidator validator = ListingValidator.standard(java.time.Clock.systemUTC());
 
     /**
      * Creates a DRAFT task. With an idempotency key, a retry of the same request returns the
@@ -116,6 +122,9 @@ public class ListingTaskService {
      * events (lifecycle feed plus the flow topic of the action) in one transaction.
      */
     public ListingTask transition(long taskId, ListingAction action, TransitionContext ctx) {
+        if (action == ListingAction.SUBMIT) {
+            checkSubmittable(taskId);
+        }
         return OptimisticWrites.run(taskId, () -> {
             ListingTask t = get(taskId);
             checkVersion(t, ctx.expectedVersion());
@@ -160,6 +169,21 @@ public class ListingTaskService {
             record(t, t.state(), ListingAction.EDIT, TransitionContext.of(expectedVersion, operatorId, null, null));
             return t;
         });
+    }
+
+    /**
+     * A task goes to audit only with its required attributes present and well-formed (the
+     * fast-track level of the validation engine); business rules are the audit's job.
+     */
+    private void checkSubmittable(long taskId) {
+        ListingTask t = QuarkusTransaction.requiringNew().call(() -> get(taskId));
+        ValidationResult result = validator.validate(categories.schema(t.categoryId), t.itemData, ValidationLevel.REQUIRED_AND_FORMAT);
+        if (!result.valid()) {
+            Violation first = result.violations().get(0);
+            throw ApiProblem.badRequest("VALIDATION_FAILED", "the listing cannot be submitted: " + result.summary())
+                    .with("taskId", taskId).with("field", "itemData." + first.field()).with("rule", first.rule())
+                    .with("violations", result.toMap().get("violations"));
+        }
     }
 
     private void record(ListingTask t, ListingStatus from, ListingAction action, TransitionContext ctx) {

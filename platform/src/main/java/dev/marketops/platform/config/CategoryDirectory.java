@@ -1,7 +1,10 @@
 package dev.marketops.platform.config;
 
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.proto.config.AuditStrategyDecision;
 import dev.marketops.proto.config.Category;
+import dev.marketops.proto.config.CategorySchema;
+import dev.marketops.proto.config.ResolveAuditStrategyRequest;
 import dev.marketops.proto.config.ConfigQueriesGrpc;
 import dev.marketops.proto.config.GetCategoryRequest;
 import io.grpc.Status;
@@ -35,6 +38,52 @@ public class CategoryDirectory {
     Duration negativeTtl;
 
     private final ConcurrentHashMap<Long, Entry> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Timed<CategorySchema>> schemas = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timed<AuditStrategyDecision>> strategies = new ConcurrentHashMap<>();
+
+    private record Timed<T>(T value, long expiresAt) {
+    }
+
+    /** The category with its effective attributes; a 400 UNKNOWN_CATEGORY problem when there is none. */
+    public CategorySchema schema(long categoryId) {
+        long now = System.currentTimeMillis();
+        Timed<CategorySchema> t = schemas.get(categoryId);
+        if (t != null && t.expiresAt() > now) {
+            return t.value();
+        }
+        CategorySchema fresh = remote(() -> config.withDeadlineAfter(2, TimeUnit.SECONDS)
+                .getCategorySchema(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()), categoryId);
+        schemas.put(categoryId, new Timed<>(fresh, now + ttl.toMillis()));
+        return fresh;
+    }
+
+    /** How listings of this category from this source are audited (config-service resolves fallbacks). */
+    public AuditStrategyDecision auditStrategy(long categoryId, String sourceType, String sourceUserType) {
+        String key = categoryId + "|" + sourceType + "|" + sourceUserType;
+        long now = System.currentTimeMillis();
+        Timed<AuditStrategyDecision> t = strategies.get(key);
+        if (t != null && t.expiresAt() > now) {
+            return t.value();
+        }
+        AuditStrategyDecision fresh = remote(() -> config.withDeadlineAfter(2, TimeUnit.SECONDS)
+                .resolveAuditStrategy(ResolveAuditStrategyRequest.newBuilder().setCategoryId(categoryId)
+                        .setSourceType(sourceType).setSourceUserType(sourceUserType == null ? "" : sourceUserType).build()), categoryId);
+        strategies.put(key, new Timed<>(fresh, now + ttl.toMillis()));
+        return fresh;
+    }
+
+    private <T> T remote(java.util.function.Supplier<T> call, long categoryId) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                throw ApiProblem.badRequest("UNKNOWN_CATEGORY", "category " + categoryId + " does not exist")
+                        .with("field", "categoryId").with("value", categoryId);
+            }
+            throw ApiProblem.unavailable("CONFIG_UNAVAILABLE",
+                    "config-service could not answer for category " + categoryId + ": " + e.getStatus().getCode());
+        }
+    }
 
     /** The category, or empty when config-service does not know it; 503 problem when it cannot answer. */
     public Optional<Category> find(long categoryId) {
@@ -55,12 +104,17 @@ public class CategoryDirectory {
                 "category " + categoryId + " does not exist").with("field", field).with("value", categoryId));
     }
 
+    /** Drops what is cached about a category; its children's schemas inherit from it, so those go too. */
     public void invalidate(long categoryId) {
         cache.remove(categoryId);
+        schemas.entrySet().removeIf(e -> e.getKey() == categoryId || e.getValue().value().getAncestorIdsList().contains(categoryId));
+        strategies.clear(); // ancestors' rows apply to descendants; the map is small and refills lazily
     }
 
     public void invalidateAll() {
         cache.clear();
+        schemas.clear();
+        strategies.clear();
     }
 
     private Optional<Category> fetch(long categoryId) {

@@ -1,0 +1,111 @@
+package dev.marketops.audit.review;
+
+import dev.marketops.audit.worker.AuditLogEntry;
+import dev.marketops.platform.problem.ApiProblem;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ReviewResource {
+
+    private static final Set<String> STATUSES = Set.of("pending", "claimed", "approved", "rejected");
+
+    public record ReviewView(long reviewId, long taskId, long taskVersion, long categoryId, String sourceType,
+                             String sourceUserType, String title, Map<String, Object> validationResult, String status,
+                             Long claimedBy, Long decidedBy, String decisionComment, OffsetDateTime submittedAt,
+                             OffsetDateTime decidedAt) {
+        static ReviewView of(ManualReview r) {
+            return new ReviewView(r.reviewId, r.taskId, r.taskVersion, r.categoryId, r.sourceType, r.sourceUserType,
+                    r.title, r.validationResult, r.status, r.claimedBy, r.decidedBy, r.decisionComment, r.submittedAt,
+                    r.decidedAt);
+        }
+    }
+
+    public record PageView(List<ReviewView> items, int page, int size, long total) {
+    }
+
+    public record Decision(Long auditorId, String comment) {
+    }
+
+    public record LogView(String auditType, String auditAction, String auditReason, List<String> rulesApplied,
+                          Map<String, Object> ruleResults, Long auditorId, String auditorType, Integer durationMs,
+                          OffsetDateTime auditTime) {
+    }
+
+    @Inject
+    ReviewService reviews;
+
+    @GET
+    @Path("reviews")
+    public PageView list(@QueryParam("status") @DefaultValue("pending") String status,
+                         @QueryParam("taskId") Long taskId, @QueryParam("categoryId") Long categoryId, @QueryParam("sourceType") String sourceType,
+                         @QueryParam("olderThanMinutes") Integer olderThanMinutes,
+                         @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
+        if (!STATUSES.contains(status)) {
+            throw ApiProblem.invalidField("status", "must be one of " + STATUSES, status);
+        }
+        if (page < 0) {
+            throw ApiProblem.invalidField("page", "must be >= 0", page);
+        }
+        if (size < 1 || size > 200) {
+            throw ApiProblem.invalidField("size", "must be 1..200", size);
+        }
+        ReviewService.Found found = reviews.list(new ReviewService.Query(status, taskId, categoryId, sourceType, olderThanMinutes, page, size));
+        return new PageView(found.items().stream().map(ReviewView::of).toList(), page, size, found.total());
+    }
+
+    @GET
+    @Path("reviews/{id}")
+    public ReviewView get(@PathParam("id") long id) {
+        return ReviewView.of(reviews.get(id));
+    }
+
+    @POST
+    @Path("reviews/{id}/claim")
+    public ReviewView claim(@PathParam("id") long id, Decision body) {
+        return ReviewView.of(reviews.claim(id, auditor(body)));
+    }
+
+    @POST
+    @Path("reviews/{id}/approve")
+    public ReviewView approve(@PathParam("id") long id, Decision body) {
+        return ReviewView.of(reviews.decide(id, auditor(body), true, body.comment()));
+    }
+
+    @POST
+    @Path("reviews/{id}/reject")
+    public ReviewView reject(@PathParam("id") long id, Decision body) {
+        return ReviewView.of(reviews.decide(id, auditor(body), false, body.comment()));
+    }
+
+    @GET
+    @Path("audit-logs")
+    public List<LogView> logs(@QueryParam("taskId") Long taskId) {
+        if (taskId == null) {
+            throw ApiProblem.missingField("taskId");
+        }
+        return AuditLogEntry.ofTask(taskId).stream().map(l -> new LogView(l.auditType, l.auditAction, l.auditReason,
+                l.rulesApplied, l.ruleResults, l.auditorId, l.auditorType, l.durationMs, l.auditTime)).toList();
+    }
+
+    private static long auditor(Decision body) {
+        if (body == null || body.auditorId() == null) {
+            throw ApiProblem.missingField("auditorId");
+        }
+        return body.auditorId();
+    }
+}

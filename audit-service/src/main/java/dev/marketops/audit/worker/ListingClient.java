@@ -1,0 +1,40 @@
+package dev.marketops.audit.worker;
+
+import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.proto.listing.GetTaskRequest;
+import dev.marketops.proto.listing.ListingCommandsGrpc;
+import dev.marketops.proto.listing.ListingTaskReply;
+import dev.marketops.proto.listing.TransitionRequest;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
+
+/** listing-service's commands as audit-service uses them: read a task, approve or reject it. */
+@ApplicationScoped
+public class ListingClient {
+
+    @GrpcClient("listing")
+    ListingCommandsGrpc.ListingCommandsBlockingStub listing;
+
+    public ListingTaskReply get(long taskId) {
+        return listing.withDeadlineAfter(3, TimeUnit.SECONDS).getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build());
+    }
+
+    /**
+     * Applies an audit decision. A redelivered decision finds the task already moved on; that
+     * is success, not an error (the decision is idempotent by outcome).
+     */
+    public void decide(TransitionRequest request, int expectedStatus) {
+        try {
+            listing.withDeadlineAfter(3, TimeUnit.SECONDS).transition(request);
+        } catch (StatusRuntimeException e) {
+            String code = e.getTrailers() == null ? null : e.getTrailers().get(GrpcProblems.PROBLEM_CODE);
+            if (("ILLEGAL_TRANSITION".equals(code) || "STALE_VERSION".equals(code))
+                    && get(request.getTaskId()).getStatus() == expectedStatus) {
+                return;
+            }
+            throw e;
+        }
+    }
+}

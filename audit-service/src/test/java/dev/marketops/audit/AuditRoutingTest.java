@@ -1,0 +1,148 @@
+package dev.marketops.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.marketops.platform.testing.ListingFleetTestResource;
+import dev.marketops.platform.testing.SampleListings;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every category x source row of seed 3.3.5 (and ours) takes the path its strategy says,
+ * through the real listing-service and config-service and Kafka.
+ */
+@QuarkusTest
+@QuarkusTestResource(ListingFleetTestResource.class)
+class AuditRoutingTest {
+
+    @ConfigProperty(name = "marketops.test.listing-url")
+    String listingUrl;
+
+    RequestSpecification listing() {
+        return given().baseUri(listingUrl).contentType("application/json");
+    }
+
+    long submitted(Map<String, Object> draft) {
+        long taskId = listing().body(draft).post("/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
+        listing().body(Map.of("expectedVersion", 0)).post("/listings/" + taskId + "/actions/submit").then().statusCode(200);
+        return taskId;
+    }
+
+    String statusOf(long taskId) {
+        return listing().get("/listings/" + taskId).jsonPath().getString("statusName");
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} from {1}/{2} -> {3}")
+    @CsvSource({
+            "1200, operator_form, operator, skip",
+            "1200, supplier_pull, system, fast_track",
+            "1300, operator_form, operator, skip",
+            "1400, operator_form, operator, skip",
+            "2100, supplier_pull, system, fast_track",
+            "2100, operator_form, operator, skip",
+            "2100, api, system, auto",
+            "3100, supplier_push, system, fast_track",
+            "3100, operator_form, operator, skip",
+            "4100, operator_form, operator, skip",
+            "4200, operator_form, operator, skip",
+    })
+    void automaticStrategiesApproveAValidListing(long category, String source, String user, String strategy) throws Exception {
+        long taskId = submitted(SampleListings.draft(category, source, user));
+        await("task " + taskId + " is approved", () -> "APPROVED".equals(statusOf(taskId)));
+        given().queryParam("taskId", taskId).get("/audit-logs").then().statusCode(200)
+                .body("[0].auditType", equalTo(strategy)).body("[0].auditAction", equalTo("approve"))
+                .body("[0].auditorType", equalTo("system"));
+        listing().get("/listings/" + taskId).then().body("auditType", equalTo(strategy));
+    }
+
+    @ParameterizedTest(name = "{0} from {1} waits for an auditor")
+    @CsvSource({
+            "1200, merchant_portal, merchant",
+            "1300, merchant_portal, merchant",
+            "1300, merchant_app, merchant",
+            "1400, merchant_portal, merchant",
+            "4200, merchant_app, merchant",
+    })
+    void merchantSourcesWaitInTheManualQueueUntilAnAuditorDecides(long category, String source, String user) throws Exception {
+        long approvedTask = submitted(SampleListings.draft(category, source, user));
+        long rejectedTask = submitted(SampleListings.draft(category, source, user));
+        long approveReview = awaitReview(approvedTask);
+        long rejectReview = awaitReview(rejectedTask);
+        assertEquals("PENDING_AUDIT", statusOf(approvedTask));
+
+        given().contentType("application/json").body(Map.of("auditorId", 501))
+                .post("/reviews/" + approveReview + "/claim").then().statusCode(200).body("status", equalTo("claimed"));
+        given().contentType("application/json").body(Map.of("auditorId", 502, "comment", "mine"))
+                .post("/reviews/" + approveReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_CLAIMED_BY_OTHER"));
+        given().contentType("application/json").body(Map.of("auditorId", 501))
+                .post("/reviews/" + approveReview + "/approve").then().statusCode(200).body("status", equalTo("approved"));
+        assertEquals("APPROVED", statusOf(approvedTask));
+
+        given().contentType("application/json").body(Map.of("auditorId", 501))
+                .post("/reviews/" + rejectReview + "/reject").then().statusCode(400).body("field", equalTo("comment"));
+        given().contentType("application/json").body(Map.of("auditorId", 501, "comment", "photos missing"))
+                .post("/reviews/" + rejectReview + "/reject").then().statusCode(200).body("status", equalTo("rejected"));
+        assertEquals("REJECTED", statusOf(rejectedTask));
+        listing().get("/listings/" + rejectedTask).then().body("auditComment", equalTo("photos missing"));
+        given().contentType("application/json").body(Map.of("auditorId", 501, "comment", "again"))
+                .post("/reviews/" + rejectReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_ALREADY_DECIDED"));
+        given().queryParam("taskId", approvedTask).get("/audit-logs").then()
+                .body("auditAction", equalTo(List.of("queue", "approve"))).body("[1].auditorId", equalTo(501));
+    }
+
+    @Test
+    void autoAuditRejectsABusinessRuleViolationWithTheReason() throws Exception {
+        Map<String, Object> draft = SampleListings.draft(SampleListings.HOTEL, "api", "system");
+        LocalDate d = LocalDate.now(ZoneOffset.UTC).plusDays(5);
+        ((Map<String, Object>) draft.get("itemData")).put("price_calendar", List.of(Map.of("date", d.toString(), "price", 300),
+                Map.of("date", d.plusDays(2).toString(), "price", 300)));
+        long taskId = submitted(draft);
+        await("task " + taskId + " is rejected", () -> "REJECTED".equals(statusOf(taskId)));
+        given().queryParam("taskId", taskId).get("/audit-logs").then()
+                .body("[0].auditType", equalTo("auto")).body("[0].auditAction", equalTo("reject"))
+                .body("[0].ruleResults.violations.field", hasItem("price_calendar"))
+                .body("[0].rulesApplied", hasItem("hotel_price_calendar"));
+        listing().get("/listings/" + taskId).then().body("auditComment", org.hamcrest.Matchers.containsString("gap"));
+    }
+
+    @Test
+    void reviewQueueInputIsChecked() {
+        given().get("/reviews?status=lost").then().statusCode(400).body("field", equalTo("status"));
+        given().get("/reviews/999999999").then().statusCode(404).body("code", equalTo("UNKNOWN_REVIEW"));
+        given().contentType("application/json").body(Map.of()).post("/reviews/1/claim").then().statusCode(400)
+                .body("field", equalTo("auditorId"));
+    }
+
+    private long awaitReview(long taskId) throws InterruptedException {
+        long[] id = new long[1];
+        await("task " + taskId + " is in the review queue", () -> {
+            List<Map<String, Object>> items = given().queryParam("taskId", taskId).get("/reviews").jsonPath().getList("items");
+            return items.stream().filter(i -> ((Number) i.get("taskId")).longValue() == taskId).findFirst()
+                    .map(i -> id[0] = ((Number) i.get("reviewId")).longValue()).isPresent();
+        });
+        return id[0];
+    }
+}

@@ -1,0 +1,42 @@
+package dev.marketops.platform.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Runs the real config-service and listing-service (pointed at that config-service) next to
+ * the service under test, for tests of services that drive listings (audit, publish).
+ */
+public class ListingFleetTestResource implements QuarkusTestResourceLifecycleManager {
+
+    static final int LISTING_HTTP = 18081;
+    static final int LISTING_GRPC = 18091;
+
+    private final ConfigServiceTestResource config = new ConfigServiceTestResource();
+    private ServiceProcess listing;
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> configPorts = config.start();
+        String configPort = String.valueOf(ConfigServiceTestResource.GRPC_PORT);
+        listing = ServiceProcess.start("listing-service", LISTING_HTTP, Map.of(
+                "quarkus.grpc.server.port", String.valueOf(LISTING_GRPC),
+                "quarkus.grpc.server.test-port", String.valueOf(LISTING_GRPC),
+                "quarkus.http.test-port", String.valueOf(LISTING_HTTP),
+                "quarkus.grpc.clients.config.port", configPort,
+                "quarkus.grpc.clients.config.test-port", configPort));
+        Map<String, String> out = new java.util.HashMap<>(configPorts);
+        out.put("quarkus.grpc.clients.listing.port", String.valueOf(LISTING_GRPC));
+        out.put("quarkus.grpc.clients.listing.test-port", String.valueOf(LISTING_GRPC));
+        out.put("marketops.test.listing-url", "http://127.0.0.1:" + LISTING_HTTP);
+        return out;
+    }
+
+    @Override
+    public void stop() {
+        if (listing != null) {
+            listing.close();
+        }
+        config.stop();
+    }
+}
