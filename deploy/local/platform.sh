@@ -7,6 +7,8 @@
 #   platform.sh status   infrastructure and service health
 #   platform.sh test     run every test suite against real servers (what CI runs)
 #   platform.sh build    mvn install without tests (the services' runnable jars)
+#   platform.sh bench    benchmarks against a freshly started fleet; prints the figures
+#   platform.sh token ROLE USER_ID   a development bearer token (roles: operator auditor merchant admin)
 #
 # MARKETOPS_DB_NAME chooses the database the services use (default marketops).
 set -euo pipefail
@@ -154,6 +156,31 @@ run_tests() {
   return $rc
 }
 
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# A bearer token signed with the local development key (deploy/local/jwt), as a login would issue.
+dev_token() {
+  local role=${1:?role} user=${2:?user id} now header payload sig
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"iss":"marketops","sub":"%s","groups":["%s"],"iat":%d,"exp":%d}' "$user" "$role" "$now" $((now + 8 * 3600)) | b64url)
+  sig=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$LOCAL_DIR/jwt/dev-private.pem" -binary | b64url)
+  printf '%s.%s.%s\n' "$header" "$payload" "$sig"
+}
+
+run_bench() {
+  local rc=0
+  "$INFRA" up
+  jars_present || build
+  export MARKETOPS_DB_NAME=marketops_test
+  stop_services
+  start_services
+  log "benchmarks (figures also in e2e-tests/target/bench-*.txt)"
+  (cd "$REPO_ROOT" && "${MVN[@]}" -q -pl e2e-tests test -Pbench "$@") || rc=$?
+  stop_services
+  return $rc
+}
+
 case "${1:-}" in
   up)
     "$INFRA" up
@@ -173,9 +200,11 @@ case "${1:-}" in
     services_status
     ;;
   build) build ;;
+  bench) run_bench ;;
+  token) dev_token "${2:-}" "${3:-}" ;;
   test) run_tests ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

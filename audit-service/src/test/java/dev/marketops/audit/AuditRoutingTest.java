@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.marketops.platform.testing.ListingFleetTestResource;
 import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -93,21 +94,31 @@ class AuditRoutingTest {
         long rejectReview = awaitReview(rejectedTask);
         assertEquals("PENDING_AUDIT", statusOf(approvedTask));
 
-        given().contentType("application/json").body(Map.of("auditorId", 501))
-                .post("/reviews/" + approveReview + "/claim").then().statusCode(200).body("status", equalTo("claimed"));
-        given().contentType("application/json").body(Map.of("auditorId", 502, "comment", "mine"))
+        // only auditors decide
+        given().contentType("application/json").body(Map.of()).post("/reviews/" + approveReview + "/approve")
+                .then().statusCode(401).body("code", equalTo("UNAUTHENTICATED"));
+        given().header("Authorization", Tokens.bearer("merchant", 9)).contentType("application/json").body(Map.of())
+                .post("/reviews/" + approveReview + "/approve").then().statusCode(403).body("code", equalTo("FORBIDDEN"));
+        assertEquals("PENDING_AUDIT", statusOf(approvedTask));
+
+        given().header("Authorization", Tokens.bearer("auditor", 501))
+                .post("/reviews/" + approveReview + "/claim").then().statusCode(200).body("status", equalTo("claimed"))
+                .body("claimedBy", equalTo(501));
+        given().header("Authorization", Tokens.bearer("auditor", 502)).contentType("application/json").body(Map.of("comment", "mine"))
                 .post("/reviews/" + approveReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_CLAIMED_BY_OTHER"));
-        given().contentType("application/json").body(Map.of("auditorId", 501))
+        given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json").body(Map.of())
                 .post("/reviews/" + approveReview + "/approve").then().statusCode(200).body("status", equalTo("approved"));
         assertEquals("APPROVED", statusOf(approvedTask));
 
-        given().contentType("application/json").body(Map.of("auditorId", 501))
+        given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json").body(Map.of())
                 .post("/reviews/" + rejectReview + "/reject").then().statusCode(400).body("field", equalTo("comment"));
-        given().contentType("application/json").body(Map.of("auditorId", 501, "comment", "photos missing"))
+        given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json")
+                .body(Map.of("comment", "photos missing"))
                 .post("/reviews/" + rejectReview + "/reject").then().statusCode(200).body("status", equalTo("rejected"));
         assertEquals("REJECTED", statusOf(rejectedTask));
         listing().get("/listings/" + rejectedTask).then().body("auditComment", equalTo("photos missing"));
-        given().contentType("application/json").body(Map.of("auditorId", 501, "comment", "again"))
+        given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json")
+                .body(Map.of("comment", "again"))
                 .post("/reviews/" + rejectReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_ALREADY_DECIDED"));
         given().queryParam("taskId", approvedTask).get("/audit-logs").then()
                 .body("auditAction", equalTo(List.of("queue", "approve"))).body("[1].auditorId", equalTo(501));
@@ -130,16 +141,17 @@ class AuditRoutingTest {
 
     @Test
     void reviewQueueInputIsChecked() {
-        given().get("/reviews?status=lost").then().statusCode(400).body("field", equalTo("status"));
-        given().get("/reviews/999999999").then().statusCode(404).body("code", equalTo("UNKNOWN_REVIEW"));
-        given().contentType("application/json").body(Map.of()).post("/reviews/1/claim").then().statusCode(400)
-                .body("field", equalTo("auditorId"));
+        String auditor = Tokens.bearer("auditor", 501);
+        given().header("Authorization", auditor).get("/reviews?status=lost").then().statusCode(400).body("field", equalTo("status"));
+        given().header("Authorization", auditor).get("/reviews/999999999").then().statusCode(404).body("code", equalTo("UNKNOWN_REVIEW"));
+        given().get("/reviews").then().statusCode(401);
+        given().header("Authorization", "Bearer not-a-token").get("/reviews").then().statusCode(401);
     }
 
     private long awaitReview(long taskId) throws InterruptedException {
         long[] id = new long[1];
         await("task " + taskId + " is in the review queue", () -> {
-            List<Map<String, Object>> items = given().queryParam("taskId", taskId).get("/reviews").jsonPath().getList("items");
+            List<Map<String, Object>> items = given().header("Authorization", Tokens.bearer("auditor", 501)).queryParam("taskId", taskId).get("/reviews").jsonPath().getList("items");
             return items.stream().filter(i -> ((Number) i.get("taskId")).longValue() == taskId).findFirst()
                     .map(i -> id[0] = ((Number) i.get("reviewId")).longValue()).isPresent();
         });

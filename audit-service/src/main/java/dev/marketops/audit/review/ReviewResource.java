@@ -2,6 +2,9 @@ package dev.marketops.audit.review;
 
 import dev.marketops.audit.worker.AuditLogEntry;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.problem.Callers;
+import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -38,7 +41,7 @@ public class ReviewResource {
     public record PageView(List<ReviewView> items, int page, int size, long total) {
     }
 
-    public record Decision(Long auditorId, String comment) {
+    public record Decision(String comment) {
     }
 
     public record LogView(String auditType, String auditAction, String auditReason, List<String> rulesApplied,
@@ -48,9 +51,12 @@ public class ReviewResource {
 
     @Inject
     ReviewService reviews;
+    @Inject
+    JsonWebToken jwt;
 
     @GET
     @Path("reviews")
+    @RolesAllowed({"auditor", "admin"})
     public PageView list(@QueryParam("status") @DefaultValue("pending") String status,
                          @QueryParam("taskId") Long taskId, @QueryParam("categoryId") Long categoryId, @QueryParam("sourceType") String sourceType,
                          @QueryParam("olderThanMinutes") Integer olderThanMinutes,
@@ -70,26 +76,31 @@ public class ReviewResource {
 
     @GET
     @Path("reviews/{id}")
+    @RolesAllowed({"auditor", "admin"})
     public ReviewView get(@PathParam("id") long id) {
         return ReviewView.of(reviews.get(id));
     }
 
     @POST
     @Path("reviews/{id}/claim")
-    public ReviewView claim(@PathParam("id") long id, Decision body) {
-        return ReviewView.of(reviews.claim(id, auditor(body)));
+    @Consumes(MediaType.WILDCARD) // no body: the auditor is the caller
+    @RolesAllowed("auditor")
+    public ReviewView claim(@PathParam("id") long id) {
+        return ReviewView.of(reviews.claim(id, Callers.userId(jwt)));
     }
 
     @POST
     @Path("reviews/{id}/approve")
+    @RolesAllowed("auditor")
     public ReviewView approve(@PathParam("id") long id, Decision body) {
-        return ReviewView.of(reviews.decide(id, auditor(body), true, body.comment()));
+        return ReviewView.of(reviews.decide(id, Callers.userId(jwt), true, body == null ? null : body.comment()));
     }
 
     @POST
     @Path("reviews/{id}/reject")
+    @RolesAllowed("auditor")
     public ReviewView reject(@PathParam("id") long id, Decision body) {
-        return ReviewView.of(reviews.decide(id, auditor(body), false, body.comment()));
+        return ReviewView.of(reviews.decide(id, Callers.userId(jwt), false, body == null ? null : body.comment()));
     }
 
     @GET
@@ -100,12 +111,5 @@ public class ReviewResource {
         }
         return AuditLogEntry.ofTask(taskId).stream().map(l -> new LogView(l.auditType, l.auditAction, l.auditReason,
                 l.rulesApplied, l.ruleResults, l.auditorId, l.auditorType, l.durationMs, l.auditTime)).toList();
-    }
-
-    private static long auditor(Decision body) {
-        if (body == null || body.auditorId() == null) {
-            throw ApiProblem.missingField("auditorId");
-        }
-        return body.auditorId();
     }
 }

@@ -74,6 +74,21 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return build(401, "UNAUTHENTICATED", "Unauthenticated", "a valid bearer token is required", uri, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e, UriInfo uri) {
+        return build(401, "UNAUTHENTICATED", "Unauthenticated", "the bearer token was not accepted", uri, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return build(403, "FORBIDDEN", "Forbidden", "your role may not do this", uri, Map.of());
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         LOG.errorf(e, "unhandled error on %s", uri.getPath());
         meters.counter("marketops_unhandled_errors_total", "exception", e.getClass().getSimpleName()).increment();
