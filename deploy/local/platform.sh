@@ -57,7 +57,7 @@ start_services() {
     tcp_open 127.0.0.1 "$(svc_http "$s")" && die "port $(svc_http "$s") for $name is taken by another process"
     # Small heaps and SerialGC: seven JVMs share two cores and a laptop's memory.
     start_bg "$name" "$SVC_DIR/$name.pid" "$SVC_DIR/$name.log" \
-      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC \
       -Dquarkus.http.port="$(svc_http "$s")" -Dquarkus.grpc.server.port="$(svc_grpc "$s")" \
       -jar "$REPO_ROOT/$name/target/quarkus-app/quarkus-run.jar"
   done

@@ -51,8 +51,10 @@ public class AuditWorker {
 
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
+    // Each submission is an independent decision, so records are processed concurrently
+    // (SmallRye's throttled commit still commits offsets only below the oldest one in flight).
     @Incoming("audit-pending")
-    @Blocking
+    @Blocking(ordered = false)
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
         consumer.process(CONSUMER, record, r -> audit(ListingEvent.parseFrom(r.value())));
     }

@@ -12,6 +12,11 @@ import dev.marketops.proto.listing.GetTaskRequest;
 import dev.marketops.proto.listing.ListingCommands;
 import dev.marketops.proto.listing.ListingTaskReply;
 import dev.marketops.proto.listing.TransitionRequest;
+import dev.marketops.proto.listing.CreateTaskResult;
+import dev.marketops.proto.listing.CreateTasksReply;
+import dev.marketops.proto.listing.CreateTasksRequest;
+import dev.marketops.listing.task.BatchCreateService;
+import java.util.List;
 import dev.marketops.listing.task.ListingAction;
 import dev.marketops.listing.task.TransitionContext;
 import io.quarkus.grpc.GrpcService;
@@ -27,18 +32,55 @@ public class ListingCommandsGrpcService implements ListingCommands {
 
     @Inject
     ListingTaskService tasks;
+    @Inject
+    BatchCreateService batchCreate;
 
     @Override
     @Blocking
     public Uni<ListingTaskReply> createTask(CreateTaskRequest r) {
         return GrpcProblems.call(() -> {
-            CreateListingCommand cmd = new CreateListingCommand(r.getCategoryId() == 0 ? null : r.getCategoryId(),
-                    r.getTitle().isEmpty() ? null : r.getTitle(), null,
-                    r.getSourceType().isEmpty() ? null : r.getSourceType(),
-                    r.getSourceUserType().isEmpty() ? null : r.getSourceUserType(),
-                    r.getCreatorId() == 0 ? null : r.getCreatorId(), null, itemData(r.getItemDataJson()));
+            CreateListingCommand cmd = command(r, itemData(r.getItemDataJson()));
             return toReply(tasks.create(cmd, r.getRequestId().isEmpty() ? null : r.getRequestId()).task());
         });
+    }
+
+    @Override
+    @Blocking
+    public Uni<CreateTasksReply> createTasks(CreateTasksRequest r) {
+        return GrpcProblems.call(() -> {
+            List<BatchCreateService.Item> items = new java.util.ArrayList<>(r.getTasksCount());
+            for (CreateTaskRequest t : r.getTasksList()) {
+                String key = t.getRequestId().isEmpty() ? null : t.getRequestId();
+                try {
+                    items.add(new BatchCreateService.Item(command(t, itemData(t.getItemDataJson())), key));
+                } catch (ApiProblem unreadable) {
+                    items.add(new BatchCreateService.Item(command(t, null), key, unreadable));
+                }
+            }
+            CreateTasksReply.Builder out = CreateTasksReply.newBuilder();
+            int failed = 0;
+            for (BatchCreateService.Result res : batchCreate.create(items, r.getBatchId() == 0 ? null : r.getBatchId(),
+                    r.getTaskType().isEmpty() ? null : r.getTaskType())) {
+                CreateTaskResult.Builder b = CreateTaskResult.newBuilder().setIndex(res.index()).setReplayed(res.replayed());
+                if (res.error() != null) {
+                    failed++;
+                    b.setErrorCode(res.error().code()).setErrorMessage(res.error().getMessage())
+                            .setErrorField(String.valueOf(res.error().extensions().getOrDefault("field", "")));
+                } else {
+                    b.setTaskId(res.taskId()).setTaskCode(res.taskCode());
+                }
+                out.addResults(b);
+            }
+            return out.setCreated(r.getTasksCount() - failed).setFailed(failed).build();
+        });
+    }
+
+    private static CreateListingCommand command(CreateTaskRequest r, Map<String, Object> data) {
+        return new CreateListingCommand(r.getCategoryId() == 0 ? null : r.getCategoryId(),
+                r.getTitle().isEmpty() ? null : r.getTitle(), null,
+                r.getSourceType().isEmpty() ? null : r.getSourceType(),
+                r.getSourceUserType().isEmpty() ? null : r.getSourceUserType(),
+                r.getCreatorId() == 0 ? null : r.getCreatorId(), null, data);
     }
 
     @Override

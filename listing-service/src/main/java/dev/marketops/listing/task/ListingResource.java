@@ -51,8 +51,44 @@ public class ListingResource {
     private static final java.util.Set<ListingAction> PUBLIC_ACTIONS = java.util.EnumSet.of(ListingAction.SUBMIT,
             ListingAction.PUBLISH, ListingAction.OFFLINE, ListingAction.ONLINE, ListingAction.MAINTAIN, ListingAction.OUT_OF_STOCK);
 
+    public record BatchItem(Long categoryId, String title, String taskType, String sourceType, String sourceUserType,
+                            Long creatorId, Long merchantId, Map<String, Object> itemData, String idempotencyKey) {
+    }
+
+    public record BatchRequest(Long batchId, String taskType, List<BatchItem> tasks) {
+    }
+
+    public record BatchResultView(int index, Long taskId, String taskCode, boolean replayed, String errorCode,
+                                  String errorField, String errorMessage) {
+    }
+
+    public record BatchView(int created, int failed, List<BatchResultView> results) {
+    }
+
     @Inject
     ListingTaskService tasks;
+    @Inject
+    BatchCreateService batchCreate;
+
+    /** Up to 1,000 drafts in one call; each item succeeds or fails on its own (results in request order). */
+    @POST
+    @Path("/batch")
+    public BatchView createMany(BatchRequest body) {
+        if (body == null) {
+            throw ApiProblem.missingField("tasks");
+        }
+        List<BatchCreateService.Item> items = body.tasks() == null ? null : body.tasks().stream()
+                .map(t -> new BatchCreateService.Item(new CreateListingCommand(t.categoryId(), t.title(), t.taskType(),
+                        t.sourceType(), t.sourceUserType(), t.creatorId(), t.merchantId(), t.itemData()), t.idempotencyKey()))
+                .toList();
+        List<BatchCreateService.Result> results = batchCreate.create(items, body.batchId(), body.taskType());
+        List<BatchResultView> views = results.stream().map(r -> new BatchResultView(r.index(), r.taskId(), r.taskCode(),
+                r.replayed(), r.error() == null ? null : r.error().code(),
+                r.error() == null ? null : (String) r.error().extensions().get("field"),
+                r.error() == null ? null : r.error().getMessage())).toList();
+        int failed = (int) results.stream().filter(r -> r.error() != null).count();
+        return new BatchView(results.size() - failed, failed, views);
+    }
 
     @POST
     @Path("/{taskId}/actions/{action}")

@@ -245,7 +245,7 @@ public class ListingTaskService {
         return new Created(earlier, true);
     }
 
-    private static void validate(CreateListingCommand cmd, String idempotencyKey) {
+    static void validate(CreateListingCommand cmd, String idempotencyKey) {
         if (cmd == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
         }
