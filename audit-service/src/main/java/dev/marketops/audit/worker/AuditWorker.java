@@ -12,7 +12,7 @@ import dev.marketops.proto.listing.TransitionRequest;
 import dev.marketops.validation.ListingValidator;
 import dev.marketops.validation.ValidationResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
