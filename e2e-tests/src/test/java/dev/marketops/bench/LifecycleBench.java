@@ -52,33 +52,59 @@ class LifecycleBench {
     void createThroughputAndApprovalLatency() throws Exception {
         warmUp();
         String throughput = createThroughput();
-        String skip = approvalLatency("skip (operator_form, TopUp)", 4100, "operator_form", "operator", topUp());
-        String fast = approvalLatency("fast_track (supplier_push, Movie)", 3100, "supplier_push", "system", movie());
-        String report = String.join("\n", throughput, skip, fast);
+        String batch = batchCreateThroughput();
+        // Latency at a moderate load (4 flows in flight), then the pipeline's capacity (32 in flight).
+        String skip = approvalLatency("skip (operator_form, TopUp), 4 in flight", 4100, "operator_form", "operator", topUp(), 4, FLOWS / 2);
+        String fast = approvalLatency("fast_track (supplier_push, Movie), 4 in flight", 3100, "supplier_push", "system", movie(), 4, FLOWS / 2);
+        String skipLoaded = approvalLatency("skip (operator_form, TopUp), 32 in flight", 4100, "operator_form", "operator", topUp(), 32, FLOWS);
+        String report = String.join("\n", throughput, batch, skip, fast, skipLoaded);
         System.out.println("\n==== lifecycle benchmark ====\n" + report + "\n");
         Files.writeString(Path.of("target", "bench-lifecycle.txt"), report + "\n");
     }
 
     private void warmUp() throws Exception {
-        runConcurrently(300, i -> create(4100, "operator_form", "operator", topUp()));
+        runConcurrently(300, CONCURRENCY, i -> create(4100, "operator_form", "operator", topUp()));
     }
 
     private String createThroughput() throws Exception {
         long started = System.nanoTime();
-        long[] latencies = runConcurrently(CREATES, i -> create(4100, "operator_form", "operator", topUp()));
+        long[] latencies = runConcurrently(CREATES, CONCURRENCY, i -> create(4100, "operator_form", "operator", topUp()));
         double seconds = (System.nanoTime() - started) / 1e9;
         return String.format("create draft (REST, %d tasks, %d concurrent): %.0f tasks/s; latency p50 %.1f ms, p99 %.1f ms",
                 CREATES, CONCURRENCY, CREATES / seconds, pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6);
     }
 
+    /** Set-based creation: POST /listings/batch with 500 drafts per call, 4 calls in flight. */
+    private String batchCreateThroughput() throws Exception {
+        int perCall = 500;
+        int calls = Math.max(1, CREATES * 4 / perCall);
+        List<Map<String, Object>> tasks = new ArrayList<>(perCall);
+        for (int i = 0; i < perCall; i++) {
+            tasks.add(Map.of("categoryId", 4100, "title", "bench batch " + i, "sourceType", "excel_batch",
+                    "sourceUserType", "operator", "creatorId", 1, "itemData", topUp()));
+        }
+        String body = JSON.writeValueAsString(Map.of("tasks", tasks));
+        long started = System.nanoTime();
+        long[] latencies = runConcurrently(calls, 4, i -> {
+            String r = postRaw("/listings/batch", body);
+            if (JSON.readTree(r).get("created").asInt() != perCall) {
+                throw new IllegalStateException("batch not fully created: " + r.substring(0, Math.min(300, r.length())));
+            }
+            return 0;
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return String.format("create drafts in batches (REST /listings/batch, %d x %d, 4 calls in flight): %.0f tasks/s; per call p50 %.0f ms, p99 %.0f ms",
+                calls, perCall, calls * perCall / seconds, pct(latencies, 50) / 1e6, pct(latencies, 99) / 1e6);
+    }
+
     /** Creates and submits FLOWS tasks, then times create-start -> approve-event (millis) for each. */
-    private String approvalLatency(String label, long category, String source, String user, Map<String, Object> data)
-            throws Exception {
+    private String approvalLatency(String label, long category, String source, String user, Map<String, Object> data,
+                                   int inFlight, int flows) throws Exception {
         Map<Long, Long> submittedAt = new ConcurrentHashMap<>();
         Map<Long, Long> approvedAt = new ConcurrentHashMap<>();
         try (KafkaConsumer<String, byte[]> ready = consumer("listing.publish.ready")) {
             long started = System.nanoTime();
-            runConcurrently(FLOWS, i -> {
+            runConcurrently(flows, inFlight, i -> {
                 long t0 = System.currentTimeMillis();
                 long taskId = create(category, source, user, data);
                 submittedAt.put(taskId, t0);
@@ -98,7 +124,7 @@ class LifecycleBench {
             long[] lat = submittedAt.entrySet().stream().filter(en -> approvedAt.containsKey(en.getKey()))
                     .mapToLong(en -> approvedAt.get(en.getKey()) - en.getValue()).sorted().toArray();
             return String.format("%s: %d/%d approved in %.1f s (%.0f tasks/s end to end); create -> APPROVED p50 %d ms, p99 %d ms, max %d ms",
-                    label, lat.length, FLOWS, seconds, lat.length / seconds, pct(lat, 50), pct(lat, 99), lat.length == 0 ? -1 : lat[lat.length - 1]);
+                    label, lat.length, flows, seconds, lat.length / seconds, pct(lat, 50), pct(lat, 99), lat.length == 0 ? -1 : lat[lat.length - 1]);
         }
     }
 
@@ -106,9 +132,9 @@ class LifecycleBench {
         long run(int i) throws Exception;
     }
 
-    private long[] runConcurrently(int n, Call call) throws Exception {
+    private long[] runConcurrently(int n, int concurrency, Call call) throws Exception {
         long[] latencies = new long[n];
-        Semaphore permits = new Semaphore(CONCURRENCY);
+        Semaphore permits = new Semaphore(concurrency);
         AtomicInteger failures = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
@@ -143,9 +169,13 @@ class LifecycleBench {
     }
 
     private String post(String path, Object body) throws Exception {
+        return postRaw(path, JSON.writeValueAsString(body));
+    }
+
+    private String postRaw(String path, String json) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(LISTING + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
         }

@@ -15,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,13 +30,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
 
 /**
  * Sends committed outbox rows to Kafka in id order with an idempotent producer and marks
- * them sent. It wakes on the NOTIFY fired by the outbox trigger (low latency) and polls
- * every {@code poll-interval} as a fallback. One replica per service publishes at a time
- * (a session advisory lock), which keeps the order of events per key across replicas.
+ * them sent. It polls the partial index of unsent rows adaptively: again at once while there
+ * is work, then backing off from 1 ms to {@code idle-max-wait} when idle, so an event waits
+ * at most that long (LISTEN/NOTIFY was measured and dropped: NOTIFY serialises commits).
+ * One replica per service publishes at a time (a session advisory lock), which keeps the
+ * order of events per key across replicas.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -60,8 +60,8 @@ public class OutboxPublisher {
     boolean enabled;
     @ConfigProperty(name = "marketops.outbox.batch-size", defaultValue = "1000")
     int batchSize;
-    @ConfigProperty(name = "marketops.outbox.poll-interval", defaultValue = "PT1S")
-    Duration pollInterval;
+    @ConfigProperty(name = "marketops.outbox.idle-max-wait", defaultValue = "PT0.03S")
+    Duration idleMaxWait;
     @ConfigProperty(name = "marketops.outbox.retention", defaultValue = "P7D")
     Duration retention;
 
@@ -126,17 +126,17 @@ public class OutboxPublisher {
                     sleep(2_000); // another replica publishes; take over if it dies (its session lock goes with it)
                     continue;
                 }
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN outbox_" + schema);
-                }
                 LOG.infof("outbox publisher for schema %s is active", schema);
-                PGConnection pg = c.unwrap(PGConnection.class);
+                long waitMillis = 1;
                 while (running) {
                     int sent = drain(c);
-                    cleanupIfDue(c);
-                    if (sent < batchSize) {
-                        pg.getNotifications((int) pollInterval.toMillis());
+                    if (sent > 0) {
+                        waitMillis = 1;
+                        continue;
                     }
+                    cleanupIfDue(c);
+                    sleep(waitMillis);
+                    waitMillis = Math.min(waitMillis * 2, Math.max(1, idleMaxWait.toMillis()));
                 }
             } catch (SQLException e) {
                 if (running) {
