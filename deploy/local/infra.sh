@@ -238,6 +238,10 @@ gateway_up() {
   "${nginx_cmd[@]}" -t -q || die "invalid $NGINX_CONF"
   if is_running "$NGINX_PID"; then
     "${nginx_cmd[@]}" -s reload
+  elif tcp_open 127.0.0.1 8080 && curl -fsS --max-time 2 http://127.0.0.1:8080/ 2>/dev/null | grep -q '"gateway":"marketops-local"'; then
+    # Another checkout's gateway (same routes) already answers: use it rather than fail.
+    log "a MarketOps gateway started elsewhere already answers on 127.0.0.1:8080; using it"
+    return 0
   else
     tcp_open 127.0.0.1 8080 && die "127.0.0.1:8080 is taken by a process this script did not start"
     "${nginx_cmd[@]}" # daemonizes; writes $NGINX_PID itself

@@ -149,6 +149,7 @@ run_tests() {
       (cd "$REPO_ROOT" && "${MVN[@]}" -pl e2e-tests verify -DskipE2E=false) || rc=$?
     fi
     stop_services
+    "$INFRA" gateway-down
   fi
   if ((started_infra)); then
     "$INFRA" down
@@ -200,7 +201,7 @@ case "${1:-}" in
     services_status
     ;;
   build) build ;;
-  bench) run_bench ;;
+  bench) shift; run_bench "$@" ;;
   token) dev_token "${2:-}" "${3:-}" ;;
   test) run_tests ;;
   *)

@@ -57,6 +57,15 @@ class BatchCreateTest {
         assertEquals(7, count("SELECT count(*) FROM listing_task WHERE batch_id = " + batchId + " AND status = 0 AND task_type = 'batch_import'"));
         assertEquals(7, count("SELECT count(*) FROM listing_state_history h JOIN listing_task t USING (task_id) WHERE t.batch_id = " + batchId));
         assertEquals(7, count("SELECT count(*) FROM outbox_event o JOIN listing_task t ON o.msg_key = t.task_id::text WHERE t.batch_id = " + batchId));
+
+        // the operators' query finds them by batch, category, source, creator and time
+        given().queryParam("batchId", batchId).queryParam("createdBy", 42).queryParam("sourceType", "excel_batch")
+                .queryParam("createdFrom", java.time.OffsetDateTime.now().minusMinutes(5).toString())
+                .get("/listings").then().statusCode(200).body("total", equalTo(7));
+        given().queryParam("batchId", batchId).queryParam("categoryId", SampleListings.HOTEL).get("/listings").then()
+                .body("total", equalTo(1)).body("items[0].categoryId", equalTo(2100));
+        given().queryParam("createdFrom", "yesterday").get("/listings").then().statusCode(400)
+                .body("field", equalTo("createdFrom"));
     }
 
     @Test

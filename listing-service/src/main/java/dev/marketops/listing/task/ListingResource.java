@@ -90,6 +90,14 @@ public class ListingResource {
         return new BatchView(results.size() - failed, failed, views);
     }
 
+    private static OffsetDateTime instant(String field, String value) {
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiProblem.invalidField(field, "must be an ISO-8601 date-time with offset, e.g. 2026-11-22T00:00:00Z", value);
+        }
+    }
+
     @POST
     @Path("/{taskId}/actions/{action}")
     public TaskView act(@PathParam("taskId") long taskId, @PathParam("action") String action, ActionRequest body) {
@@ -139,7 +147,9 @@ public class ListingResource {
 
     @GET
     public Page<TaskView> query(@QueryParam("categoryId") Long categoryId, @QueryParam("status") Integer status,
-                                @QueryParam("sourceType") String sourceType,
+                                @QueryParam("sourceType") String sourceType, @QueryParam("createdBy") Long createdBy,
+                                @QueryParam("batchId") Long batchId,
+                                @QueryParam("createdFrom") String createdFrom, @QueryParam("createdTo") String createdTo,
                                 @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("20") int size) {
         if (page < 0) {
@@ -161,6 +171,22 @@ public class ListingResource {
         if (sourceType != null) {
             where.append(" and sourceType = :sourceType");
             params.put("sourceType", sourceType);
+        }
+        if (createdBy != null) {
+            where.append(" and createdBy = :createdBy");
+            params.put("createdBy", createdBy);
+        }
+        if (batchId != null) {
+            where.append(" and batchId = :batchId");
+            params.put("batchId", batchId);
+        }
+        if (createdFrom != null) {
+            where.append(" and createdAt >= :createdFrom");
+            params.put("createdFrom", instant("createdFrom", createdFrom));
+        }
+        if (createdTo != null) {
+            where.append(" and createdAt < :createdTo");
+            params.put("createdTo", instant("createdTo", createdTo));
         }
         var query = ListingTask.<ListingTask>find(where + " order by createdAt desc, taskId desc", params);
         List<TaskView> items = query.page(page, size).list().stream().map(TaskView::of).toList();
