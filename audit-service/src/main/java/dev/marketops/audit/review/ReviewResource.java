@@ -3,6 +3,7 @@ package dev.marketops.audit.review;
 import dev.marketops.audit.worker.AuditLogEntry;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.problem.Callers;
+import dev.marketops.platform.rest.Page;
 import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import jakarta.inject.Inject;
@@ -38,9 +39,6 @@ public class ReviewResource {
         }
     }
 
-    public record PageView(List<ReviewView> items, int page, int size, long total) {
-    }
-
     public record Decision(String comment) {
     }
 
@@ -57,21 +55,16 @@ public class ReviewResource {
     @GET
     @Path("reviews")
     @RolesAllowed({"auditor", "admin"})
-    public PageView list(@QueryParam("status") @DefaultValue("pending") String status,
+    public Page<ReviewView> list(@QueryParam("status") @DefaultValue("pending") String status,
                          @QueryParam("taskId") Long taskId, @QueryParam("categoryId") Long categoryId, @QueryParam("sourceType") String sourceType,
                          @QueryParam("olderThanMinutes") Integer olderThanMinutes,
                          @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
         if (!STATUSES.contains(status)) {
             throw ApiProblem.invalidField("status", "must be one of " + STATUSES, status);
         }
-        if (page < 0) {
-            throw ApiProblem.invalidField("page", "must be >= 0", page);
-        }
-        if (size < 1 || size > 200) {
-            throw ApiProblem.invalidField("size", "must be 1..200", size);
-        }
+        Page.check(page, size);
         ReviewService.Found found = reviews.list(new ReviewService.Query(status, taskId, categoryId, sourceType, olderThanMinutes, page, size));
-        return new PageView(found.items().stream().map(ReviewView::of).toList(), page, size, found.total());
+        return new Page<>(found.items().stream().map(ReviewView::of).toList(), page, size, found.total());
     }
 
     @GET

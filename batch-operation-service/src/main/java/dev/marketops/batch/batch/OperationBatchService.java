@@ -1,6 +1,6 @@
 package dev.marketops.batch.batch;
 
-import dev.marketops.batch.Page;
+import dev.marketops.platform.rest.Page;
 import dev.marketops.batch.WireEnums;
 import dev.marketops.platform.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;

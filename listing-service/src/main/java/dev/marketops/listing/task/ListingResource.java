@@ -1,6 +1,7 @@
 package dev.marketops.listing.task;
 
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.rest.Page;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -36,9 +37,6 @@ public class ListingResource {
 
     public record HistoryView(Integer fromStatus, int toStatus, String action, String reason, Long operatorId,
                               String operatorType, OffsetDateTime changedAt) {
-    }
-
-    public record Page<T>(List<T> items, int page, int size, long total) {
     }
 
     public record ActionRequest(Long expectedVersion, String reason, Long operatorId, String operatorType) {
@@ -152,12 +150,7 @@ public class ListingResource {
                                 @QueryParam("createdFrom") String createdFrom, @QueryParam("createdTo") String createdTo,
                                 @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("20") int size) {
-        if (page < 0) {
-            throw ApiProblem.invalidField("page", "must be >= 0", page);
-        }
-        if (size < 1 || size > 200) {
-            throw ApiProblem.invalidField("size", "must be 1..200", size);
-        }
+        Page.check(page, size);
         StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new java.util.HashMap<>();
         if (categoryId != null) {

@@ -1,6 +1,6 @@
 package dev.marketops.maintenance.deadletter;
 
-import dev.marketops.maintenance.Page;
+import dev.marketops.platform.rest.Page;
 import dev.marketops.platform.problem.ApiProblem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;

@@ -1,6 +1,6 @@
 package dev.marketops.maintenance.deadletter;
 
-import dev.marketops.maintenance.Page;
+import dev.marketops.platform.rest.Page;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

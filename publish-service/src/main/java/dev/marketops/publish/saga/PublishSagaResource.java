@@ -1,6 +1,6 @@
 package dev.marketops.publish.saga;
 
-import dev.marketops.publish.Page;
+import dev.marketops.platform.rest.Page;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,7 @@
 package dev.marketops.publish.saga;
 
 import dev.marketops.platform.problem.ApiProblem;
-import dev.marketops.publish.Page;
+import dev.marketops.platform.rest.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.marketops.supplier.supplier;
 
-import dev.marketops.supplier.Page;
+import dev.marketops.platform.rest.Page;
 import dev.marketops.supplier.WireEnums;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;

@@ -1,7 +1,7 @@
 package dev.marketops.supplier.supplier;
 
 import dev.marketops.platform.problem.ApiProblem;
-import dev.marketops.supplier.Page;
+import dev.marketops.platform.rest.Page;
 import dev.marketops.supplier.WireEnums;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;

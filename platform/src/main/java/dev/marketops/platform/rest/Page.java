@@ -1,4 +1,4 @@
-package dev.marketops.supplier;
+package dev.marketops.platform.rest;
 
 import dev.marketops.platform.problem.ApiProblem;
 import java.util.List;
