@@ -37,6 +37,8 @@ class DeadLetterQueueWorkerTest {
     String groupId;
 
     @Inject
+    io.agroal.api.AgroalDataSource ds;
+    @Inject
     DeadLetterQueueWorker worker;
 
     @Test
@@ -93,10 +95,23 @@ class DeadLetterQueueWorkerTest {
         // and the look-alike topic was not subscribed ("." in the pattern is a literal dot)
         given().queryParam("topic", lookAlike).get("/dead-letters").then().body("total", equalTo(0));
 
-        // when the same record is delivered again (same topic, partition and offset)
+        // when the same record is delivered again (same topic, partition, offset and timestamp)
         int partition = (Integer) first.get("partition");
         long offset = ((Number) first.get("offset")).longValue();
-        ConsumerRecord<String, byte[]> again = new ConsumerRecord<>(dlq, partition, offset, "item-0", bytes("payload-0"));
+        long timestamp;
+        try (var c = ds.getConnection(); var ps = c.prepareStatement(
+                "SELECT record_timestamp FROM dlq_record WHERE topic = ? AND partition = ? AND record_offset = ?")) {
+            ps.setString(1, dlq);
+            ps.setInt(2, partition);
+            ps.setLong(3, offset);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                timestamp = rs.getTimestamp(1).getTime();
+            }
+        }
+        ConsumerRecord<String, byte[]> again = new ConsumerRecord<>(dlq, partition, offset, timestamp,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, "item-0", bytes("payload-0"),
+                new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
         worker.store(again);
 
         // then it has no second effect

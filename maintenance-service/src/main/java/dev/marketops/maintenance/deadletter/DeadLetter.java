@@ -26,7 +26,7 @@ public record DeadLetter(Long id, String topic, int partition, long offset, Stri
                 header(h, DEAD_LETTER_REASON), header(h, DEAD_LETTER_CAUSE), header(h, DEAD_LETTER_TOPIC),
                 number(header(h, DEAD_LETTER_PARTITION), Integer::valueOf),
                 number(header(h, DEAD_LETTER_OFFSET), Long::valueOf),
-                r.value(), null, "new");
+                r.value(), java.time.Instant.ofEpochMilli(r.timestamp()).atOffset(java.time.ZoneOffset.UTC), "new");
     }
 
     private static String header(Headers headers, String name) {

@@ -28,9 +28,9 @@ public class DeadLetterStore {
     public boolean insert(DeadLetter d) {
         String sql = """
                 INSERT INTO dlq_record (topic, partition, record_offset, msg_key, event_id, event_type, reason, cause,
-                    original_topic, original_partition, original_offset, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (topic, partition, record_offset) DO NOTHING""";
+                    original_topic, original_partition, original_offset, payload, record_timestamp)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (topic, partition, record_offset, record_timestamp) DO NOTHING""";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, d.topic());
             ps.setInt(2, d.partition());
@@ -44,6 +44,7 @@ public class DeadLetterStore {
             ps.setObject(10, d.originalPartition(), Types.INTEGER);
             ps.setObject(11, d.originalOffset(), Types.BIGINT);
             ps.setBytes(12, d.payload());
+            ps.setObject(13, d.receivedAt());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not store dead letter " + d.topic() + "-" + d.partition() + "@" + d.offset(), e);
