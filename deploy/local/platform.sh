@@ -124,7 +124,7 @@ MarketOps is up.
   Listings           $GATEWAY/api/listing/listings
   Lifecycle history  $GATEWAY/api/audit/listing-events?taskId=<id>
   Dead letters       $GATEWAY/api/maintenance/dead-letters
-  OpenAPI            $GATEWAY/api/<service>/q/openapi      Swagger UI: direct port /q/swagger-ui
+  OpenAPI            $GATEWAY/api/<service>/q/openapi
   Health / metrics   $GATEWAY/api/<service>/q/health  and  /q/metrics
   Kafka              127.0.0.1:9092      OpenSearch http://127.0.0.1:9200
   Logs               $SVC_DIR/<service>.log
