@@ -120,13 +120,23 @@ public class BatchCreateService {
                 }
                 ps.executeBatch();
             }
-            // Which ids really went in (a retried key keeps its first task instead).
-            Map<Long, Boolean> inserted = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT task_id FROM listing_task WHERE task_id = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("bigint", assigned.values().toArray()));
+            // One read answers both: which new ids went in, and which first task a retried key keeps.
+            java.util.Set<Long> newIds = new java.util.HashSet<>(assigned.values());
+            java.util.Set<Long> inserted = new java.util.HashSet<>();
+            Map<String, Result> earlierByKey = new HashMap<>();
+            List<String> keys = good.stream().map(i -> items.get(i).idempotencyKey()).filter(k -> k != null).toList();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT task_id, task_code, idempotency_key FROM listing_task WHERE task_id = ANY(?) OR idempotency_key = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", newIds.toArray()));
+                ps.setArray(2, c.createArrayOf("varchar", keys.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        inserted.put(rs.getLong(1), true);
+                        long id = rs.getLong(1);
+                        if (newIds.contains(id)) {
+                            inserted.add(id);
+                        } else {
+                            earlierByKey.put(rs.getString(3), new Result(-1, id, rs.getString(2), true, null));
+                        }
                     }
                 }
             }
@@ -137,9 +147,9 @@ public class BatchCreateService {
                 for (int i : good) {
                     long id = assigned.get(i);
                     CreateListingCommand cmd = items.get(i).command();
-                    if (!inserted.containsKey(id)) {
-                        ListingTask earlier = ListingTask.byIdempotencyKey(items.get(i).idempotencyKey()).orElseThrow();
-                        results[i] = new Result(i, earlier.taskId, earlier.taskCode, true, null);
+                    if (!inserted.contains(id)) {
+                        Result earlier = earlierByKey.get(items.get(i).idempotencyKey());
+                        results[i] = new Result(i, earlier.taskId(), earlier.taskCode(), true, null);
                         continue;
                     }
                     results[i] = new Result(i, id, "LT" + id, false, null);

@@ -285,7 +285,7 @@ public class ListingTaskService {
             Map<String, Object> canonical = new LinkedHashMap<>();
             canonical.put("c", cmd);
             byte[] json = CANONICAL.writeValueAsBytes(canonical);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 64);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
