@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole MarketOps platform on this machine (no Docker): infrastructure, the seven
+# The whole MarketOps platform on this machine (no Docker): infrastructure, the eight
 # services, the API gateway, sample data.
 #
 #   platform.sh up       build if needed, start everything, load sample data, print the URLs
@@ -24,6 +24,7 @@ SERVICES=(
   batch-operation-service:8084:9084
   supplier-sync-service:8085:9085
   maintenance-service:8087:9087
+  search-service:8088:9088
 )
 SVC_DIR="$MARKETOPS_HOME/services"
 GATEWAY=http://127.0.0.1:8080
@@ -55,7 +56,7 @@ start_services() {
       continue
     fi
     tcp_open 127.0.0.1 "$(svc_http "$s")" && die "port $(svc_http "$s") for $name is taken by another process"
-    # Small heaps and SerialGC: seven JVMs share two cores and a laptop's memory.
+    # Small heaps and SerialGC: eight JVMs share two cores and a laptop's memory.
     start_bg "$name" "$SVC_DIR/$name.pid" "$SVC_DIR/$name.log" \
       "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC \
       -Dquarkus.http.port="$(svc_http "$s")" -Dquarkus.grpc.server.port="$(svc_grpc "$s")" \
@@ -93,26 +94,35 @@ services_status() {
   return $rc
 }
 
-# A few listings of different categories and sources; idempotency keys make reruns harmless.
+# A few listings of different categories and sources, submitted: the operator and supplier
+# ones pass audit on their own and go online (catalogue, cache, search); the merchant ones
+# wait in the review queue. Idempotency keys make reruns harmless.
 load_sample_data() {
-  local i cat title source user
+  local i cat title source user data task d1 d2 show
+  d1=$(date -u -d '+1 day' +%F)
+  d2=$(date -u -d '+2 days' +%F)
+  show=$(date -u -d '+3 days' +%FT20:00:00Z)
   local samples=(
-    "1200|Hotpot dinner voucher 100 for 88|operator_form|operator"
-    "1300|Car wash service, 3 visits|merchant_portal|merchant"
-    "2100|Harbour View Hotel deluxe double|supplier_pull|system"
-    "3100|Evening show, hall 3|supplier_push|system"
-    "4100|Mobile top-up 50|operator_form|operator"
-    "4200|Gift card 200|merchant_app|merchant"
-    "1400|Family brunch bundle|merchant_portal|merchant"
+    "1200|Hotpot dinner voucher 100 for 88|operator_form|operator|{\"face_value\": 100, \"sale_price\": 88, \"valid_days\": 90}"
+    "1300|Car wash service, 3 visits|merchant_portal|merchant|{\"service_name\": \"Car wash\", \"price\": 39.9, \"quantity\": 100, \"valid_days\": 30}"
+    "2100|Harbour View Hotel deluxe double|supplier_pull|system|{\"star_rating\": \"4-star\", \"guest_capacity\": 2, \"bed_type\": \"king\", \"price_calendar\": [{\"date\": \"$d1\", \"price\": 399}, {\"date\": \"$d2\", \"price\": 420}]}"
+    "3100|Evening show, hall 3|supplier_push|system|{\"movie_name\": \"The Long Night\", \"cinema_name\": \"Harbour Cinema\", \"ticket_type\": \"IMAX\", \"show_time\": \"$show\", \"seats\": [\"A1\", \"A2\", \"A3\"]}"
+    "4100|Mobile top-up 50|operator_form|operator|{\"carrier\": \"China Mobile\", \"denomination\": 50, \"sale_price\": 49.5}"
+    "4200|Gift card 200|merchant_app|merchant|{\"face_value\": 200, \"sale_price\": 190, \"card_type\": \"generated\"}"
+    "1400|Family brunch bundle|merchant_portal|merchant|{\"bundle_price\": 99, \"valid_days\": 30, \"sub_items\": [{\"itemId\": 1, \"quantity\": 1, \"price\": 60}, {\"itemId\": 2, \"quantity\": 2, \"price\": 30}]}"
   )
   for i in "${!samples[@]}"; do
-    IFS='|' read -r cat title source user <<<"${samples[$i]}"
-    curl -fsS -o /dev/null -X POST "$GATEWAY/api/listing/listings" \
-      -H 'Content-Type: application/json' -H "Idempotency-Key: sample-listing-$i" \
-      -d "{\"categoryId\": $cat, \"title\": \"$title\", \"sourceType\": \"$source\", \"sourceUserType\": \"$user\", \"creatorId\": 1, \"itemData\": {}}" ||
+    IFS='|' read -r cat title source user data <<<"${samples[$i]}"
+    task=$(curl -fsS -X POST "$GATEWAY/api/listing/listings" \
+      -H 'Content-Type: application/json' -H "Idempotency-Key: sample-listing-v2-$i" \
+      -d "{\"categoryId\": $cat, \"title\": \"$title\", \"sourceType\": \"$source\", \"sourceUserType\": \"$user\", \"creatorId\": 1, \"merchantId\": 1, \"itemData\": $data}") ||
       die "could not create sample listing $i through the gateway"
+    task=$(sed -E 's/.*"taskId":([0-9]+).*/\1/' <<<"$task")
+    # A rerun finds the task already submitted (409): that is fine.
+    curl -fsS -o /dev/null -X POST "$GATEWAY/api/listing/listings/$task/actions/submit" \
+      -H 'Content-Type: application/json' -d '{"expectedVersion": 0}' || true
   done
-  log "sample data: ${#samples[@]} listings (the seven categories come with config-service's migration)"
+  log "sample data: ${#samples[@]} listings submitted (operator and supplier ones go online by themselves; merchant ones wait for an auditor)"
 }
 
 print_urls() {
@@ -176,9 +186,11 @@ run_bench() {
   export MARKETOPS_DB_NAME=marketops_test
   stop_services
   start_services
+  "$INFRA" gateway-up
   log "benchmarks (figures also in e2e-tests/target/bench-*.txt)"
   (cd "$REPO_ROOT" && "${MVN[@]}" -q -pl e2e-tests test -Pbench "$@") || rc=$?
   stop_services
+  "$INFRA" gateway-down
   return $rc
 }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ListingSliceE2ETest {
 
-    static final List<String> SERVICES = List.of("config", "listing", "audit", "publish", "batch", "supplier", "maintenance");
+    static final List<String> SERVICES = List.of("config", "listing", "audit", "publish", "batch", "supplier", "maintenance", "search");
 
     @BeforeAll
     static void gateway() {
@@ -42,7 +42,8 @@ class ListingSliceE2ETest {
             given().get("/api/" + s + "/q/openapi?format=json").then().statusCode(200);
             given().get("/api/" + s + "/q/metrics").then().statusCode(200);
         }
-        given().get("/api/publish/q/health").then().body("checks.name", hasItem("Elasticsearch cluster health check"));
+        // the read side checks the search engine it writes to
+        given().get("/api/search/q/health").then().body("checks.name", hasItem("Elasticsearch cluster health check"));
     }
 
     @Test

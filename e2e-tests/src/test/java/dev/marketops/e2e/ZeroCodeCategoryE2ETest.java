@@ -56,12 +56,14 @@ class ZeroCodeCategoryE2ETest {
                     "sourceUserType", row[1], "auditStrategy", row[2])).post("/api/config/audit-configs").then().statusCode(201);
         }
 
-        // An operator's listing skips audit and is approved
+        // An operator's listing skips audit, is approved and published (APPROVED lasts only as long
+        // as the publish saga, so the wait is for ONLINE: a configured category publishes too)
         long operatorTask = submit(concert, "operator_form", "operator", validConcert());
-        Fleet.await("the operator's concert listing is approved", () -> "APPROVED".equals(status(operatorTask)));
+        Fleet.await("the operator's concert listing is approved and online", () -> "ONLINE".equals(status(operatorTask)));
+        given().queryParam("taskId", operatorTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("skip"));
         // A supplier's listing takes the fast track
         long supplierTask = submit(concert, "supplier_push", "system", validConcert());
-        Fleet.await("the supplier's concert listing is approved", () -> "APPROVED".equals(status(supplierTask)));
+        Fleet.await("the supplier's concert listing is approved and online", () -> "ONLINE".equals(status(supplierTask)));
         given().queryParam("taskId", supplierTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("fast_track"));
         // A merchant's listing waits for an auditor, who approves it
         long merchantTask = submit(concert, "merchant_portal", "merchant", validConcert());
@@ -73,7 +75,7 @@ class ZeroCodeCategoryE2ETest {
         });
         given().header("Authorization", Tokens.bearer("auditor", 77)).contentType("application/json").body(Map.of())
                 .post("/api/audit/reviews/" + review[0] + "/approve").then().statusCode(200);
-        Fleet.await("the merchant's listing is approved", () -> "APPROVED".equals(status(merchantTask)));
+        Fleet.await("the merchant's listing is approved and online", () -> "ONLINE".equals(status(merchantTask)));
 
         // Its own rules, from configuration only, refuse bad listings with a problem naming the field
         Map<String, Object> past = validConcert();

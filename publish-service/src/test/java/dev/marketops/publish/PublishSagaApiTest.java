@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,9 @@ import dev.marketops.proto.services.PublishQueriesGrpc;
 import dev.marketops.proto.services.PublishSaga;
 import dev.marketops.proto.services.TaskRef;
 import io.agroal.api.AgroalDataSource;
+import dev.marketops.platform.testing.ListingFleetTestResource;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -22,7 +23,9 @@ import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
+/** The read API over recorded sagas (rows written directly, leased to a runner elsewhere so that recovery leaves them alone). */
 @QuarkusTest
+@QuarkusTestResource(ListingFleetTestResource.class)
 class PublishSagaApiTest {
 
     @Inject
@@ -32,10 +35,9 @@ class PublishSagaApiTest {
     PublishQueriesGrpc.PublishQueriesBlockingStub grpc;
 
     @Test
-    void healthIsUpAndCoversRedisAndTheSearchEngine() {
+    void healthIsUp() {
         given().get("/q/health").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Redis connection health check", "Elasticsearch cluster health check"))
                 .body("checks.status", everyItem(equalTo("UP")));
     }
 
@@ -54,7 +56,9 @@ class PublishSagaApiTest {
                 .body("currentStep", equalTo("CreatePrice")).body("completedSteps", equalTo(3))
                 .body("steps.stepNo", org.hamcrest.Matchers.contains(1, 4))
                 .body("steps[1].status", equalTo("failed"));
-        // and the status filter finds it
+        // and the status and task filters find it
+        given().queryParam("taskId", taskId).get("/sagas").then().statusCode(200)
+                .body("items.sagaId", org.hamcrest.Matchers.contains(sagaId)).body("total", equalTo(1));
         given().queryParam("status", "compensating").queryParam("size", 200).get("/sagas").then().statusCode(200)
                 .body("items.taskId", hasItem(taskId)).body("items.status", everyItem(equalTo("compensating")))
                 .body("size", equalTo(200));
@@ -86,7 +90,8 @@ class PublishSagaApiTest {
 
     private void insertSaga(long sagaId, long taskId, String status, String currentStep, int completed) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO publish_saga (saga_id, task_id, status, current_step, completed_steps, attempts) VALUES (?, ?, ?, ?, ?, 1)")) {
+                "INSERT INTO publish_saga (saga_id, task_id, status, current_step, completed_steps, attempts, lease_owner, lease_until)"
+                        + " VALUES (?, ?, ?, ?, ?, 1, 'another-node', now() + interval '1 hour')")) {
             ps.setLong(1, sagaId);
             ps.setLong(2, taskId);
             ps.setString(3, status);

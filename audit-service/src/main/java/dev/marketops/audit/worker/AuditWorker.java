@@ -60,6 +60,11 @@ public class AuditWorker {
     }
 
     void audit(ListingEvent e) throws Exception {
+        if (e.getBatchId() != 0) {
+            // Tasks of an upload are audited a chunk at a time by BatchAuditWorker
+            // (listing.batch.parsed); deciding them here too would race it.
+            return;
+        }
         long started = System.nanoTime();
         AuditStrategyDecision strategy = config.auditStrategy(e.getCategoryId(), e.getSourceType(), e.getSourceUserType());
         AuditDecision decision = AuditDecision.of(strategy.getStrategy());

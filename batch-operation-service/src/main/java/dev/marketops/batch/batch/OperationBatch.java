@@ -67,6 +67,43 @@ public class OperationBatch extends PanacheEntityBase {
     public OffsetDateTime updatedAt;
     @Version
     public long version;
+    @Column(name = "dry_run")
+    public boolean dryRun;
+    @Column(name = "file_format")
+    public String fileFormat;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "header_row")
+    public java.util.List<String> headerRow;
+    @Column(name = "validation_failed_count")
+    public int validationFailedCount;
+    @Column(name = "cancel_requested")
+    public boolean cancelRequested;
+    @Column(name = "undo_of")
+    public Long undoOf;
+    @Column(name = "duplicate_of")
+    public Long duplicateOf;
+    @Column(name = "applied_count")
+    public int appliedCount;
+
+    public boolean finished() {
+        return switch (status) {
+            case "completed", "partial_success", "failed", "cancelled" -> true;
+            default -> false;
+        };
+    }
+
+    /** Seconds left at the throughput so far (items finished by workers since the start); null before any. */
+    public Integer etaSeconds() {
+        if (finished()) {
+            return 0;
+        }
+        if (startedAt == null || appliedCount <= 0) {
+            return null;
+        }
+        double elapsed = Math.max(0.001, java.time.Duration.between(startedAt, OffsetDateTime.now()).toMillis() / 1000.0);
+        int left = Math.max(0, totalCount - successCount - failedCount - skippedCount);
+        return (int) Math.ceil(left / (appliedCount / elapsed));
+    }
 
     /** Rows not yet in a final or running state; never negative even while counters catch up. */
     public int pendingCount() {

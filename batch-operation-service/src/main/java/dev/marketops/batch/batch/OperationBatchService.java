@@ -12,11 +12,24 @@ import java.util.Optional;
 @ApplicationScoped
 public class OperationBatchService {
 
-    public record Filter(OperationType operationType, BatchStatus status, Long createdBy) {
+    public record Filter(OperationType operationType, BatchStatus status, Long createdBy,
+                         java.time.OffsetDateTime createdFrom, java.time.OffsetDateTime createdTo) {
+        public Filter(OperationType operationType, BatchStatus status, Long createdBy) {
+            this(operationType, status, createdBy, null, null);
+        }
     }
 
     public Optional<OperationBatch> find(long batchId) {
         return OperationBatch.findByIdOptional(batchId);
+    }
+
+    /** The batch if the caller may see it: its creator, or an admin; anyone else gets the same 404 as for a missing one. */
+    public OperationBatch visible(long batchId, long userId, boolean admin) {
+        OperationBatch b = get(batchId);
+        if (!admin && b.createdBy != userId) {
+            throw ApiProblem.notFound("UNKNOWN_BATCH", "no batch with id " + batchId).with("batchId", batchId);
+        }
+        return b;
     }
 
     public OperationBatch get(long batchId) {
@@ -40,6 +53,14 @@ public class OperationBatchService {
         if (filter.createdBy() != null) {
             where.append(" and createdBy = :createdBy");
             params.put("createdBy", filter.createdBy());
+        }
+        if (filter.createdFrom() != null) {
+            where.append(" and createdAt >= :from");
+            params.put("from", filter.createdFrom());
+        }
+        if (filter.createdTo() != null) {
+            where.append(" and createdAt < :to");
+            params.put("to", filter.createdTo());
         }
         var query = OperationBatch.<OperationBatch>find(where + " order by createdAt desc, batchId desc", params);
         return new Page<>(query.page(page, size).list(), page, size, query.count());

@@ -16,6 +16,11 @@ import dev.marketops.proto.listing.CreateTaskResult;
 import dev.marketops.proto.listing.CreateTasksReply;
 import dev.marketops.proto.listing.CreateTasksRequest;
 import dev.marketops.listing.task.BatchCreateService;
+import dev.marketops.listing.task.BatchTransitionService;
+import dev.marketops.proto.listing.MarkPublishFailedRequest;
+import dev.marketops.proto.listing.TransitionManyReply;
+import dev.marketops.proto.listing.TransitionManyRequest;
+import dev.marketops.proto.listing.TransitionResult;
 import java.util.List;
 import dev.marketops.listing.task.ListingAction;
 import dev.marketops.listing.task.TransitionContext;
@@ -34,6 +39,8 @@ public class ListingCommandsGrpcService implements ListingCommands {
     ListingTaskService tasks;
     @Inject
     BatchCreateService batchCreate;
+    @Inject
+    BatchTransitionService batchTransitions;
 
     @Override
     @Blocking
@@ -98,7 +105,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
             Map<String, Object> validation = r.getValidationResultJson().isEmpty() ? null : itemData(r.getValidationResultJson());
             TransitionContext ctx = new TransitionContext(r.getExpectedVersion() < 0 ? null : r.getExpectedVersion(),
                     r.getOperatorId() == 0 ? null : r.getOperatorId(), emptyToNull(r.getOperatorType()),
-                    emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), validation);
+                    emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), validation, r.getItemId() == 0 ? null : r.getItemId());
             return toReply(tasks.transition(r.getTaskId(), action, ctx));
         });
     }
@@ -124,9 +131,37 @@ public class ListingCommandsGrpcService implements ListingCommands {
                     .setCategoryId(t.categoryId).setTitle(t.title).setStatus(t.status).setStatusName(t.state().name())
                     .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType).setVersion(t.version)
                     .setItemDataJson(JSON.writeValueAsString(t.itemData))
-                    .setCreatedAt(t.createdAt.toInstant().toEpochMilli()).build();
+                    .setCreatedAt(t.createdAt.toInstant().toEpochMilli())
+                    .setItemId(t.itemId == null ? 0 : t.itemId).setSubStatus(t.subStatus == null ? "" : t.subStatus)
+                    .setBatchId(t.batchId == null ? 0 : t.batchId).setMerchantId(t.merchantId == null ? 0 : t.merchantId).build();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    @Blocking
+    public Uni<TransitionManyReply> transitionMany(TransitionManyRequest r) {
+        return GrpcProblems.call(() -> {
+            ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
+                    ApiProblem.invalidField("action", "unknown action", r.getAction()));
+            TransitionContext ctx = new TransitionContext(null, r.getOperatorId() == 0 ? null : r.getOperatorId(),
+                    emptyToNull(r.getOperatorType()), emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), null);
+            TransitionManyReply.Builder out = TransitionManyReply.newBuilder();
+            int ok = 0;
+            for (BatchTransitionService.Result res : batchTransitions.transition(r.getTaskIdsList(), action, r.getItemIdsList(), ctx,
+                    r.getBatchId() == 0 ? null : r.getBatchId())) {
+                out.addResults(TransitionResult.newBuilder().setTaskId(res.taskId()).setOk(res.ok()).setStatus(res.status())
+                        .setErrorCode(res.errorCode()).setErrorMessage(res.errorMessage()));
+                ok += res.ok() ? 1 : 0;
+            }
+            return out.setSucceeded(ok).setFailed(r.getTaskIdsCount() - ok).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<ListingTaskReply> markPublishFailed(MarkPublishFailedRequest r) {
+        return GrpcProblems.call(() -> toReply(tasks.markPublishFailed(r.getTaskId(), r.getReason())));
     }
 }

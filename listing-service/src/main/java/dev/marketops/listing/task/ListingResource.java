@@ -27,11 +27,12 @@ public class ListingResource {
     public record TaskView(long taskId, String taskCode, String taskType, long categoryId, String title, int status,
                            String statusName, String sourceType, String sourceUserType, Long merchantId,
                            Map<String, Object> itemData, long version, String auditType, String auditComment,
-                           long createdBy, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                           long createdBy, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+                           Long itemId, Long batchId, String subStatus, String errorMessage) {
         static TaskView of(ListingTask t) {
             return new TaskView(t.taskId, t.taskCode, t.taskType, t.categoryId, t.title, t.status, t.state().name(),
                     t.sourceType, t.sourceUserType, t.merchantId, t.itemData, t.version, t.auditType, t.auditComment, t.createdBy, t.createdAt,
-                    t.updatedAt);
+                    t.updatedAt, t.itemId, t.batchId, t.subStatus, t.errorMessage);
         }
     }
 

@@ -47,6 +47,8 @@ public class ListingTask extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "validation_result")
     public Map<String, Object> validationResult;
+    @Column(name = "error_message")
+    public String errorMessage;
     @Column(name = "audit_type")
     public String auditType;
     @Column(name = "auditor_id")

@@ -127,11 +127,22 @@ public class ListingTaskService {
         }
         return OptimisticWrites.run(taskId, () -> {
             ListingTask t = get(taskId);
+            if (action == ListingAction.PUBLISH && t.state() == ListingStatus.ONLINE && ctx.itemId() != null
+                    && ctx.itemId().equals(t.itemId)) {
+                return t; // a retried publish saga step: already done, no second event
+            }
             checkVersion(t, ctx.expectedVersion());
             ListingStatus from = t.state();
             ListingStatus to = ListingStateMachine.next(from, action).orElseThrow(() -> illegal(t, from, action));
             t.status = to.code;
             t.updatedAt = OffsetDateTime.now();
+            if (action == ListingAction.PUBLISH) {
+                if (ctx.itemId() != null) {
+                    t.itemId = ctx.itemId();
+                }
+                t.subStatus = null;
+                t.errorMessage = null;
+            }
             if (ctx.auditType() != null) {
                 t.auditType = ctx.auditType();
                 t.auditTime = t.updatedAt;
@@ -143,6 +154,25 @@ public class ListingTaskService {
             }
             ListingTask.flush(); // bumps the version (and fails a concurrent writer) before the event carries it
             record(t, from, action, ctx);
+            return t;
+        });
+    }
+
+    /**
+     * The publish saga gave up and compensated: the task stays APPROVED, marked publish_failed
+     * with the reason, so operators see it and a later publish may try again.
+     */
+    public ListingTask markPublishFailed(long taskId, String reason) {
+        return OptimisticWrites.run(taskId, () -> {
+            ListingTask t = get(taskId);
+            if (t.state() != ListingStatus.APPROVED) {
+                throw ApiProblem.conflict("ILLEGAL_TRANSITION", "only an APPROVED task can fail to publish; task " + taskId
+                        + " is " + t.state()).with("taskId", taskId).with("from", t.state().name()).with("action", "publish_failed");
+            }
+            t.subStatus = "publish_failed";
+            t.errorMessage = reason == null || reason.isBlank() ? "publish failed" : reason;
+            t.updatedAt = OffsetDateTime.now();
+            ListingTask.flush();
             return t;
         });
     }
@@ -177,13 +207,22 @@ public class ListingTaskService {
      */
     private void checkSubmittable(long taskId) {
         ListingTask t = QuarkusTransaction.requiringNew().call(() -> get(taskId));
-        ValidationResult result = validator.validate(categories.schema(t.categoryId), t.itemData, ValidationLevel.REQUIRED_AND_FORMAT);
-        if (!result.valid()) {
-            Violation first = result.violations().get(0);
-            throw ApiProblem.badRequest("VALIDATION_FAILED", "the listing cannot be submitted: " + result.summary())
-                    .with("taskId", taskId).with("field", "itemData." + first.field()).with("rule", first.rule())
-                    .with("violations", result.toMap().get("violations"));
+        ApiProblem p = submitProblem(taskId, t.categoryId, t.itemData);
+        if (p != null) {
+            throw p;
         }
+    }
+
+    /** Why this item data cannot go to audit, or null when it can (a remote schema lookup: call outside a transaction). */
+    ApiProblem submitProblem(long taskId, long categoryId, Map<String, Object> itemData) {
+        ValidationResult result = validator.validate(categories.schema(categoryId), itemData, ValidationLevel.REQUIRED_AND_FORMAT);
+        if (result.valid()) {
+            return null;
+        }
+        Violation first = result.violations().get(0);
+        return ApiProblem.badRequest("VALIDATION_FAILED", "the listing cannot be submitted: " + result.summary())
+                .with("taskId", taskId).with("field", "itemData." + first.field()).with("rule", first.rule())
+                .with("violations", result.toMap().get("violations"));
     }
 
     private void record(ListingTask t, ListingStatus from, ListingAction action, TransitionContext ctx) {

@@ -9,6 +9,8 @@ public final class ListingTopics {
     public static final String PUBLISH_READY = "listing.publish.ready";
     public static final String REJECTED = "listing.rejected";
     public static final String PUBLISHED = "listing.published";
+    /** Approved tasks of a batch, announced together (ListingBatchEvent chunks of at most 1,000 ids). */
+    public static final String BATCH_AUDITED = "listing.batch.audited";
 
     /** The flow topic an action hands the task to, besides the lifecycle feed. */
     public static java.util.Optional<String> flowTopic(ListingAction action) {

@@ -32,6 +32,9 @@ public class CategoryDirectory {
     @GrpcClient("config")
     ConfigQueriesGrpc.ConfigQueriesBlockingStub config;
 
+    // A cold config-service answers its first calls slowly while it warms up; a busy node too.
+    @ConfigProperty(name = "marketops.config.deadline", defaultValue = "PT5S")
+    Duration deadline;
     @ConfigProperty(name = "marketops.config-cache.ttl", defaultValue = "PT60S")
     Duration ttl;
     @ConfigProperty(name = "marketops.config-cache.negative-ttl", defaultValue = "PT5S")
@@ -51,7 +54,7 @@ public class CategoryDirectory {
         if (t != null && t.expiresAt() > now) {
             return t.value();
         }
-        CategorySchema fresh = remote(() -> config.withDeadlineAfter(2, TimeUnit.SECONDS)
+        CategorySchema fresh = remote(() -> config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .getCategorySchema(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()), categoryId);
         schemas.put(categoryId, new Timed<>(fresh, now + ttl.toMillis()));
         return fresh;
@@ -65,7 +68,7 @@ public class CategoryDirectory {
         if (t != null && t.expiresAt() > now) {
             return t.value();
         }
-        AuditStrategyDecision fresh = remote(() -> config.withDeadlineAfter(2, TimeUnit.SECONDS)
+        AuditStrategyDecision fresh = remote(() -> config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .resolveAuditStrategy(ResolveAuditStrategyRequest.newBuilder().setCategoryId(categoryId)
                         .setSourceType(sourceType).setSourceUserType(sourceUserType == null ? "" : sourceUserType).build()), categoryId);
         strategies.put(key, new Timed<>(fresh, now + ttl.toMillis()));
@@ -119,7 +122,7 @@ public class CategoryDirectory {
 
     private Optional<Category> fetch(long categoryId) {
         try {
-            return Optional.of(config.withDeadlineAfter(2, TimeUnit.SECONDS)
+            return Optional.of(config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .getCategory(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

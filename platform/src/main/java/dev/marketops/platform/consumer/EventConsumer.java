@@ -9,7 +9,12 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,6 +35,12 @@ public class EventConsumer {
     @FunctionalInterface
     public interface Handler {
         void handle(ConsumerRecord<String, byte[]> record) throws Exception;
+    }
+
+    /** Handles the records of one poll that were not seen before, in one transaction. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        void handle(List<ConsumerRecord<String, byte[]>> fresh) throws Exception;
     }
 
     public enum Outcome { APPLIED, DUPLICATE }
@@ -69,6 +80,79 @@ public class EventConsumer {
                 sleep(backoffMillis * (1L << (attempt - 1)));
             }
         }
+    }
+
+    /**
+     * The batch form, for a channel consuming whole polls: the dedupe rows of every record and
+     * the handler's set-based changes commit in one transaction (one statement marks them all).
+     * When the whole poll keeps failing, its records are retried one at a time so that only a
+     * poison record fails; that failure propagates and the channel's dead-letter queue takes the
+     * poll (records already applied are duplicates there, skipped when replayed).
+     *
+     * @return how many records were applied (not duplicates)
+     */
+    public int processAll(String consumer, List<ConsumerRecord<String, byte[]>> records, BatchHandler handler) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<ConsumerRecord<String, byte[]>> fresh = QuarkusTransaction.requiringNew().call(() -> {
+                    List<ConsumerRecord<String, byte[]>> f = markAllProcessed(consumer, records);
+                    if (!f.isEmpty()) {
+                        handler.handle(f);
+                    }
+                    return f;
+                });
+                meters.counter("marketops_events_consumed_total", "consumer", consumer, "outcome", "applied")
+                        .increment(fresh.size());
+                meters.counter("marketops_events_consumed_total", "consumer", consumer, "outcome", "duplicate")
+                        .increment(records.size() - fresh.size());
+                return fresh.size();
+            } catch (RuntimeException e) {
+                if (attempt >= maxAttempts) {
+                    LOG.warnf("%s: a poll of %d records failed %d times (%s); applying them one at a time", consumer,
+                            records.size(), attempt, rootMessage(e));
+                    int applied = 0;
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        if (process(consumer, r, one -> handler.handle(List.of(one))) == Outcome.APPLIED) {
+                            applied++;
+                        }
+                    }
+                    return applied;
+                }
+                LOG.warnf("%s attempt %d on a poll of %d records failed: %s", consumer, attempt, records.size(),
+                        rootMessage(e));
+                sleep(backoffMillis * (1L << (attempt - 1)));
+            }
+        }
+    }
+
+    /** One statement for a poll's dedupe rows; returns the records seen for the first time, in order. */
+    private List<ConsumerRecord<String, byte[]>> markAllProcessed(String consumer, List<ConsumerRecord<String, byte[]>> records)
+            throws SQLException {
+        String[] ids = new String[records.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = eventId(records.get(i));
+        }
+        Set<String> inserted = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO processed_event (consumer, event_id) SELECT ?, unnest(?::text[]) ON CONFLICT DO NOTHING RETURNING event_id")) {
+            ps.setString(1, consumer);
+            ps.setArray(2, c.createArrayOf("text", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> fresh = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (inserted.remove(ids[i])) { // remove: a record repeated within the poll counts once
+                fresh.add(records.get(i));
+            }
+        }
+        return fresh;
     }
 
     /** The producer's event id header; records from elsewhere fall back to their coordinates. */

@@ -9,8 +9,8 @@ import java.util.Map;
  */
 public class ListingFleetTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static final int LISTING_HTTP = 18081;
-    static final int LISTING_GRPC = 18091;
+    int listingHttp;
+    int listingGrpc;
 
     private final ConfigServiceTestResource config = new ConfigServiceTestResource();
     private ServiceProcess listing;
@@ -18,17 +18,19 @@ public class ListingFleetTestResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         Map<String, String> configPorts = config.start();
-        String configPort = String.valueOf(ConfigServiceTestResource.GRPC_PORT);
-        listing = ServiceProcess.start("listing-service", LISTING_HTTP, Map.of(
-                "quarkus.grpc.server.port", String.valueOf(LISTING_GRPC),
-                "quarkus.grpc.server.test-port", String.valueOf(LISTING_GRPC),
-                "quarkus.http.test-port", String.valueOf(LISTING_HTTP),
+        String configPort = String.valueOf(config.grpcPort);
+        listingHttp = ServiceProcess.freePort();
+        listingGrpc = ServiceProcess.freePort();
+        listing = ServiceProcess.start("listing-service", listingHttp, Map.of(
+                "quarkus.grpc.server.port", String.valueOf(listingGrpc),
+                "quarkus.grpc.server.test-port", String.valueOf(listingGrpc),
+                "quarkus.http.test-port", String.valueOf(listingHttp),
                 "quarkus.grpc.clients.config.port", configPort,
                 "quarkus.grpc.clients.config.test-port", configPort));
         Map<String, String> out = new java.util.HashMap<>(configPorts);
-        out.put("quarkus.grpc.clients.listing.port", String.valueOf(LISTING_GRPC));
-        out.put("quarkus.grpc.clients.listing.test-port", String.valueOf(LISTING_GRPC));
-        out.put("marketops.test.listing-url", "http://127.0.0.1:" + LISTING_HTTP);
+        out.put("quarkus.grpc.clients.listing.port", String.valueOf(listingGrpc));
+        out.put("quarkus.grpc.clients.listing.test-port", String.valueOf(listingGrpc));
+        out.put("marketops.test.listing-url", "http://127.0.0.1:" + listingHttp);
         return out;
     }
 

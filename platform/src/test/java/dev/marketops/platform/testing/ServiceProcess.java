@@ -56,6 +56,35 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A TCP port that was free a moment ago (the OS picks it). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    /** Like kill -9: the process gets no chance to finish anything (crash tests). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last lines of the process's log, for assertion messages. */
+    public String logTail() {
+        return tail();
+    }
+
     private void awaitReady(int port, Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -27,6 +27,12 @@ public class PublishSaga extends PanacheEntityBase {
     public int attempts;
     @Column(name = "last_error")
     public String lastError;
+    @Column(name = "batch_id")
+    public Long batchId;
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+    @Column(name = "lease_until")
+    public OffsetDateTime leaseUntil;
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")

@@ -3,7 +3,9 @@ package dev.marketops.publish.saga;
 import dev.marketops.platform.rest.Page;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -16,12 +18,13 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class PublishSagaResource {
 
-    public record SagaView(long sagaId, long taskId, Long itemId, String status, String currentStep,
-                           int completedSteps, int attempts, String lastError, OffsetDateTime createdAt,
-                           OffsetDateTime updatedAt, List<StepView> steps) {
+    /** {@code attempts} counts runs of the saga (1, plus one per retry); {@code completedSteps} the steps in effect. */
+    public record SagaView(long sagaId, long taskId, Long itemId, Long batchId, String status, String currentStep,
+                           int completedSteps, int attempts, String lastError, String leaseOwner, OffsetDateTime leaseUntil,
+                           OffsetDateTime createdAt, OffsetDateTime updatedAt, List<StepView> steps) {
         static SagaView of(PublishSaga s, List<StepView> steps) {
-            return new SagaView(s.sagaId, s.taskId, s.itemId, s.status, s.currentStep, s.completedSteps,
-                    s.attempts, s.lastError, s.createdAt, s.updatedAt, steps);
+            return new SagaView(s.sagaId, s.taskId, s.itemId, s.batchId, s.status, s.currentStep, s.completedSteps,
+                    s.attempts, s.lastError, s.leaseOwner, s.leaseUntil, s.createdAt, s.updatedAt, steps);
         }
     }
 
@@ -45,11 +48,21 @@ public class PublishSagaResource {
     /** The list leaves the steps out (null); fetch one saga for its steps. */
     @GET
     public Page<SagaView> list(@QueryParam("status") String status,
+                               @QueryParam("taskId") Long taskId,
                                @QueryParam("page") @DefaultValue("0") int page,
                                @QueryParam("size") @DefaultValue("20") int size) {
         SagaStatus wanted = status == null || status.isBlank() ? null : SagaStatus.parse("status", status);
-        Page<PublishSaga> found = sagas.list(wanted, page, size);
+        Page<PublishSaga> found = sagas.list(wanted, taskId, page, size);
         return new Page<>(found.items().stream().map(s -> SagaView.of(s, null)).toList(),
                 found.page(), found.size(), found.total());
+    }
+
+    /** Starts a compensated (or failed) saga again from its first step; the saga is shown as it restarted. */
+    @POST
+    @Path("/{taskId}/retry")
+    @RolesAllowed({"operator", "admin"})
+    public SagaView retry(@PathParam("taskId") long taskId) {
+        sagas.retry(taskId);
+        return get(taskId);
     }
 }

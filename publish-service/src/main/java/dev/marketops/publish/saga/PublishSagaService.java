@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
-/** Read side of the publish sagas; the saga runner itself comes with the PublishWorker issue. */
+/** Read side of the publish sagas (the runner is in the runner package) and the operator's retry. */
 @ApplicationScoped
 public class PublishSagaService {
 
@@ -24,11 +24,36 @@ public class PublishSagaService {
     }
 
     /** Most recently changed first, so operators see stuck or failing sagas at the top. */
-    public Page<PublishSaga> list(SagaStatus status, int page, int size) {
+    public Page<PublishSaga> list(SagaStatus status, Long taskId, int page, int size) {
         Page.check(page, size);
-        var query = status == null
-                ? PublishSaga.<PublishSaga>find("order by updatedAt desc, sagaId desc")
-                : PublishSaga.<PublishSaga>find("status = ?1 order by updatedAt desc, sagaId desc", status.wire());
+        StringBuilder where = new StringBuilder("1 = 1");
+        io.quarkus.panache.common.Parameters params = new io.quarkus.panache.common.Parameters();
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", status.wire());
+        }
+        if (taskId != null) {
+            where.append(" and taskId = :taskId");
+            params.and("taskId", taskId);
+        }
+        var query = PublishSaga.<PublishSaga>find(where + " order by updatedAt desc, sagaId desc", params);
         return new Page<>(query.page(page, size).list(), page, size, query.count());
     }
+
+    /**
+     * Publishes a task again whose saga gave up (compensated, or failed in compensation): the same
+     * saga starts over from its first step. 409 when the saga is running or completed.
+     */
+    public void retry(long taskId) {
+        PublishSaga saga = findByTask(taskId).orElseThrow(() ->
+                ApiProblem.notFound("UNKNOWN_SAGA", "no publish saga for task " + taskId).with("taskId", taskId));
+        if (starter.restart(taskId).isEmpty()) {
+            throw ApiProblem.conflict("SAGA_NOT_RETRYABLE", "only a compensated or failed saga can be retried; this one is "
+                    + saga.status).with("taskId", taskId).with("status", saga.status);
+        }
+        PublishSaga.getEntityManager().clear(); // the restart wrote past Hibernate: read the saga afresh
+    }
+
+    @jakarta.inject.Inject
+    dev.marketops.publish.runner.SagaStarter starter;
 }

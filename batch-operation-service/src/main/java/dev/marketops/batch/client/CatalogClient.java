@@ -1,0 +1,102 @@
+package dev.marketops.batch.client;
+
+import dev.marketops.proto.catalog.AddTagsRequest;
+import dev.marketops.proto.catalog.AdjustInventoryRequest;
+import dev.marketops.proto.catalog.AdjustPricesRequest;
+import dev.marketops.proto.catalog.CatalogCommands;
+import dev.marketops.proto.catalog.CatalogCommandsGrpc;
+import dev.marketops.proto.catalog.ChangeShopStatusReply;
+import dev.marketops.proto.catalog.ChangeShopStatusRequest;
+import dev.marketops.proto.catalog.ChangeStatusRequest;
+import dev.marketops.proto.catalog.EditItemsRequest;
+import dev.marketops.proto.catalog.ItemRefs;
+import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.ItemSnapshot;
+import dev.marketops.proto.catalog.ItemSnapshots;
+import dev.marketops.proto.catalog.StreamItemsRequest;
+import dev.marketops.proto.catalog.VoucherCodeChunk;
+import dev.marketops.proto.catalog.VoucherImportReply;
+import dev.marketops.proto.listing.CreateTasksReply;
+import dev.marketops.proto.listing.CreateTasksRequest;
+import dev.marketops.proto.listing.ListingCommandsGrpc;
+import dev.marketops.proto.listing.TransitionManyReply;
+import dev.marketops.proto.listing.TransitionManyRequest;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** listing-service's catalogue and listing commands as the batch workers use them; every call has a deadline. */
+@ApplicationScoped
+public class CatalogClient {
+
+    private static final long DEADLINE_SECONDS = 60;
+
+    @GrpcClient("listing")
+    CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
+    @GrpcClient("listing")
+    CatalogCommands catalogStreams;
+    @GrpcClient("listing")
+    ListingCommandsGrpc.ListingCommandsBlockingStub listing;
+
+    private CatalogCommandsGrpc.CatalogCommandsBlockingStub c() {
+        return catalog.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public Map<Long, ItemSnapshot> getItems(List<Long> ids) {
+        Map<Long, ItemSnapshot> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        ItemSnapshots s = c().getItems(ItemRefs.newBuilder().addAllItemIds(ids).build());
+        s.getItemsList().forEach(i -> out.put(i.getItemId(), i));
+        return out;
+    }
+
+    public ItemResults adjustPrices(AdjustPricesRequest r) {
+        return c().adjustPrices(r);
+    }
+
+    public ItemResults adjustInventory(AdjustInventoryRequest r) {
+        return c().adjustInventory(r);
+    }
+
+    public ItemResults editItems(EditItemsRequest r) {
+        return c().editItems(r);
+    }
+
+    public ItemResults addTags(AddTagsRequest r) {
+        return c().addTags(r);
+    }
+
+    public ItemResults changeStatus(ChangeStatusRequest r) {
+        return c().changeStatus(r);
+    }
+
+    public ChangeShopStatusReply changeShopStatus(ChangeShopStatusRequest r) {
+        return c().changeShopStatus(r);
+    }
+
+    public Iterator<ItemSnapshots> streamItems(StreamItemsRequest r) {
+        return catalog.withDeadlineAfter(10, TimeUnit.MINUTES).streamItems(r);
+    }
+
+    /** One client stream: the first message names the SKU, then the codes in messages of at most 5,000. */
+    public VoucherImportReply importVoucherCodes(List<VoucherCodeChunk> messages) {
+        return catalogStreams.importVoucherCodes(Multi.createFrom().iterable(messages))
+                .await().atMost(Duration.ofSeconds(DEADLINE_SECONDS * 5));
+    }
+
+    public CreateTasksReply createTasks(CreateTasksRequest r) {
+        return listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).createTasks(r);
+    }
+
+    public TransitionManyReply transitionMany(TransitionManyRequest r) {
+        return listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).transitionMany(r);
+    }
+}

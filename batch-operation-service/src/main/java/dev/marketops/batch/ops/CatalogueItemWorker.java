@@ -1,0 +1,123 @@
+package dev.marketops.batch.ops;
+
+import dev.marketops.batch.client.CatalogClient;
+import dev.marketops.batch.worker.BatchWorker;
+import dev.marketops.batch.worker.Chunk;
+import dev.marketops.batch.worker.ChunkResult;
+import dev.marketops.batch.worker.ClaimedItem;
+import dev.marketops.batch.worker.ItemOutcome;
+import dev.marketops.proto.catalog.ItemResult;
+import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.ItemSnapshot;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shape shared by operations on catalogue items (price, stock, edit, status, tags): read
+ * the chunk's items (one GetItems), record each one's version and before-values, make the
+ * one set-based command, read the items again for the after-values.
+ *
+ * Exactly once across a crash: an item claimed again whose recorded version differs from
+ * its current one was changed by the interrupted call, so it is recorded as succeeded and
+ * not sent again. (A change by someone else in that window would be taken for ours; the
+ * window is one chunk's call.)
+ */
+public abstract class CatalogueItemWorker extends BatchWorker {
+
+    @Inject
+    protected CatalogClient catalog;
+
+    /** The values this operation changes, as JSON, for before/after and undo. */
+    protected abstract String project(ItemSnapshot item, Map<String, Object> payload);
+
+    /** The one command for these items; results in request order. */
+    protected abstract ItemResults call(Chunk chunk, List<ClaimedItem> items, Map<Long, ItemSnapshot> current);
+
+    @Override
+    public ChunkResult apply(Chunk chunk) {
+        List<Long> ids = new ArrayList<>(new LinkedHashSet<>(chunk.items().stream().map(ClaimedItem::targetId).toList()));
+        Map<Long, ItemSnapshot> before = catalog.getItems(ids);
+        List<ItemOutcome> out = new ArrayList<>();
+        List<ClaimedItem> send = new ArrayList<>();
+        for (ClaimedItem i : chunk.items()) {
+            ItemSnapshot s = before.get(i.targetId());
+            if (s == null) {
+                out.add(ItemOutcome.failed(i.rowNo(), "NOT_FOUND", "item_id", "no item " + i.targetId()));
+            } else if (!chunk.dryRun() && i.preVersion() != null && s.getVersion() != i.preVersion()) {
+                out.add(ItemOutcome.succeeded(i.rowNo(), i.beforeJson(), project(s, i.payload())));
+            } else {
+                send.add(i);
+            }
+        }
+        if (send.isEmpty()) {
+            return ChunkResult.of(out);
+        }
+        if (!chunk.dryRun()) {
+            int[] rows = new int[send.size()];
+            long[] versions = new long[send.size()];
+            String[] befores = new String[send.size()];
+            for (int k = 0; k < send.size(); k++) {
+                ClaimedItem i = send.get(k);
+                rows[k] = i.rowNo();
+                versions[k] = before.get(i.targetId()).getVersion();
+                befores[k] = project(before.get(i.targetId()), i.payload());
+            }
+            chunk.prepared().record(rows, versions, befores);
+        }
+        ItemResults results = call(chunk, send, before);
+        List<Long> changed = new ArrayList<>();
+        for (ItemResult r : results.getResultsList()) {
+            if (r.getOk()) {
+                changed.add(r.getItemId());
+            }
+        }
+        Map<Long, ItemSnapshot> after = chunk.dryRun() ? Map.of() : catalog.getItems(new ArrayList<>(new LinkedHashSet<>(changed)));
+        for (int k = 0; k < send.size(); k++) {
+            ClaimedItem i = send.get(k);
+            ItemResult r = k < results.getResultsCount() ? results.getResults(k) : null;
+            String b = project(before.get(i.targetId()), i.payload());
+            if (r == null) {
+                out.add(ItemOutcome.retry(i.rowNo(), "NO_RESULT", "the catalogue gave no result for this item"));
+            } else if (r.getOk()) {
+                ItemSnapshot a = after.get(i.targetId());
+                String afterJson = chunk.dryRun() || a == null ? emptyToNull(r.getAfterJson()) : project(a, i.payload());
+                out.add(ItemOutcome.succeeded(i.rowNo(), b, afterJson));
+            } else if (r.getRetryable()) {
+                out.add(ItemOutcome.retry(i.rowNo(), r.getErrorCode(), r.getErrorMessage()));
+            } else {
+                out.add(ItemOutcome.failed(i.rowNo(), r.getErrorCode(), emptyToNull(r.getErrorField()), r.getErrorMessage())
+                        .withBefore(b));
+            }
+        }
+        return ChunkResult.of(out);
+    }
+
+    /** Results of a flattened request (several changes per item) folded back to one per item: ok when all are. */
+    protected static ItemResults fold(List<ClaimedItem> items, List<Integer> owner, ItemResults flat) {
+        ItemResult[] per = new ItemResult[items.size()];
+        for (int k = 0; k < flat.getResultsCount() && k < owner.size(); k++) {
+            ItemResult r = flat.getResults(k);
+            int o = owner.get(k);
+            if (per[o] == null || (per[o].getOk() && !r.getOk())) {
+                per[o] = r;
+            }
+        }
+        ItemResults.Builder b = ItemResults.newBuilder();
+        for (int k = 0; k < per.length; k++) {
+            b.addResults(per[k] != null ? per[k] : ItemResult.newBuilder().setItemId(items.get(k).targetId()).setOk(false)
+                    .setErrorCode("NO_RESULT").setRetryable(true).build());
+        }
+        return b.build();
+    }
+
+    protected static ItemResult refused(long itemId, String code, String message) {
+        return ItemResult.newBuilder().setItemId(itemId).setOk(false).setErrorCode(code).setErrorMessage(message).build();
+    }
+
+    static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.marketops.batch.ops;
+
+import dev.marketops.batch.Json;
+import dev.marketops.batch.batch.OperationType;
+import dev.marketops.batch.intake.Column;
+import dev.marketops.batch.intake.Column.Kind;
+import dev.marketops.batch.intake.ParsedRow;
+import dev.marketops.batch.intake.RowValues;
+import dev.marketops.batch.worker.BatchParams;
+import dev.marketops.batch.worker.Chunk;
+import dev.marketops.batch.worker.ClaimedItem;
+import dev.marketops.proto.catalog.AddTagsRequest;
+import dev.marketops.proto.catalog.ItemResult;
+import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.ItemSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** tag_batch_add: tags per row (comma separated) or for every row (params.tags); one AddTags call per distinct tag set. */
+@ApplicationScoped
+public class TagBatchAddWorker extends CatalogueItemWorker {
+
+    @Override
+    public OperationType type() {
+        return OperationType.TAG_BATCH_ADD;
+    }
+
+    @Override
+    public String codePrefix() {
+        return "TAG";
+    }
+
+    @Override
+    public List<Column> columns() {
+        return List.of(Column.required("item_id", Kind.ID), Column.optional("tags", Kind.TEXT));
+    }
+
+    @Override
+    public ParsedRow parse(RowValues row, BatchParams params) {
+        long itemId = row.id("item_id");
+        String tags = row.text("tags", params.text("tags", ""));
+        List<String> list = Arrays.stream(tags.split("[,;，]")).map(String::trim).filter(t -> !t.isEmpty()).distinct().sorted().toList();
+        if (list.isEmpty()) {
+            throw row.error("tags", "MISSING_VALUE", "no tags in the row and none in params.tags");
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("item_id", itemId);
+        p.put("tags", list);
+        return new ParsedRow("item", itemId, p, Long.toString(itemId));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected ItemResults call(Chunk chunk, List<ClaimedItem> items, Map<Long, ItemSnapshot> current) {
+        Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int k = 0; k < items.size(); k++) {
+            groups.computeIfAbsent((List<String>) items.get(k).payload().get("tags"), t -> new ArrayList<>()).add(k);
+        }
+        ItemResult[] per = new ItemResult[items.size()];
+        for (Map.Entry<List<String>, List<Integer>> g : groups.entrySet()) {
+            AddTagsRequest.Builder r = AddTagsRequest.newBuilder().addAllTags(g.getKey()).setBatchId(chunk.batchId())
+                    .setOperatorId(chunk.createdBy()).setDryRun(chunk.dryRun());
+            g.getValue().forEach(k -> r.addItemIds(items.get(k).targetId()));
+            ItemResults res = catalog.addTags(r.build());
+            for (int j = 0; j < g.getValue().size() && j < res.getResultsCount(); j++) {
+                per[g.getValue().get(j)] = res.getResults(j);
+            }
+        }
+        ItemResults.Builder b = ItemResults.newBuilder();
+        for (int k = 0; k < per.length; k++) {
+            b.addResults(per[k] != null ? per[k] : refused(items.get(k).targetId(), "NO_RESULT", "no result"));
+        }
+        return b.build();
+    }
+
+    @Override
+    protected String project(ItemSnapshot item, Map<String, Object> payload) {
+        return Json.write(Map.of("tags", item.getTagsList()));
+    }
+}

@@ -1,0 +1,290 @@
+package dev.marketops.e2e.bench;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marketops.platform.testing.Tokens;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batch operations benchmark against the running fleet through the gateway
+ * (deploy/local/platform.sh bench): generates the files and measures, from the start of the
+ * upload to the batch finished and its result file downloaded:
+ * (1) a 10,000-row mixed-category listing import until every task is ONLINE,
+ * (2) a 10,000-row price update and (3) a 10,000-row stock update on those items,
+ * (4) 1,000,000 voucher codes into one item's code pool.
+ * While each runs, batch-operation-service's heap is sampled from /q/metrics (peak reported).
+ * Figures are printed and written to target/bench-batch.txt.
+ */
+@Tag("bench")
+class BatchBench {
+
+    static final String GATEWAY = System.getProperty("e2e.gateway", "http://127.0.0.1:8080");
+    static final String BATCH = GATEWAY + "/api/batch";
+    static final int ROWS = Integer.getInteger("bench.batch.rows", 10_000);
+    static final int CODES = Integer.getInteger("bench.batch.codes", 1_000_000);
+    static final long OPERATOR = 7_000_000L + (System.currentTimeMillis() % 1_000_000);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final List<String> report = new ArrayList<>();
+
+    record Run(long batchId, JsonNode batch, double seconds, long peakHeapBytes, long resultBytes) {
+    }
+
+    @Test
+    void batchOperations() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "bench-batch"));
+        List<Long> items = listingImport(dir);
+        if (!items.isEmpty()) {
+            priceUpdate(dir, items);
+            stockUpdate(dir, items);
+        }
+        voucherCodes(dir, items);
+        String text = String.join("\n", report);
+        System.out.println("\n==== batch benchmark ====\n" + text + "\n");
+        Files.writeString(Path.of("target", "bench-batch.txt"), text + "\n");
+    }
+
+    /** Mixed categories (top-up, deal, gift card, service voucher) in one sheet, to ONLINE. */
+    private List<Long> listingImport(Path dir) throws Exception {
+        Path file = dir.resolve("listings.xlsx");
+        String[] header = {"category_id", "title", "carrier", "denomination", "sale_price", "face_value", "valid_days",
+                "card_type", "service_name", "price", "quantity"};
+        xlsx(file, header, ROWS, i -> switch (i % 4) {
+            case 0 -> new Object[]{4100, "Top-up " + i, "China Mobile", 50, 49.5, null, null, null, null, null, null};
+            case 1 -> new Object[]{1200, "Deal " + i, null, null, 88, 100, 90, null, null, null, null};
+            case 2 -> new Object[]{4200, "Gift card " + i, null, null, 190, 200, null, "generated", null, null, null};
+            default -> new Object[]{1300, "Car wash " + i, null, null, null, null, 30, null, "Car wash", 39.9, 100};
+        });
+        Run run = run("listing_upload", file, "{}", 600);
+        List<Long> itemIds = new ArrayList<>();
+        collectItems(run.batchId(), itemIds);
+        report.add(line("listing import to ONLINE", ROWS + " rows, 4 categories", run));
+        return itemIds;
+    }
+
+    private void priceUpdate(Path dir, List<Long> items) throws Exception {
+        Path file = dir.resolve("prices.csv");
+        csv(file, "item_id,mode,value", items.size(), i -> items.get(i) + ",percent," + (i % 2 == 0 ? "-5" : "5"));
+        Run run = run("price_adjust", file, "{\"confirm\": true}", 300);
+        report.add(line("price update", items.size() + " rows (+/-5%)", run));
+    }
+
+    private void stockUpdate(Path dir, List<Long> items) throws Exception {
+        Path file = dir.resolve("stock.csv");
+        csv(file, "item_id,mode,quantity", items.size(), i -> items.get(i) + ",set," + (100 + i % 50));
+        Run run = run("inventory_update", file, "{}", 300);
+        report.add(line("stock update", items.size() + " rows (set)", run));
+    }
+
+    private void voucherCodes(Path dir, List<Long> items) throws Exception {
+        long target = items.isEmpty() ? Long.getLong("bench.batch.voucherItem", 0L) : items.get(1); // a deal (code pool)
+        if (target == 0) {
+            report.add("voucher codes: skipped (no item; pass -Dbench.batch.voucherItem=<item id>)");
+            return;
+        }
+        Path file = dir.resolve("codes.csv");
+        String salt = Long.toString(System.nanoTime(), 36).toUpperCase();
+        csv(file, "code", CODES, i -> "B" + salt + "X" + Integer.toString(i, 36).toUpperCase());
+        Run run = run("voucher_code_import", file, "{\"itemId\": " + target + "}", 900);
+        report.add(line("voucher codes", CODES + " codes into item " + target, run));
+    }
+
+    private Run run(String type, Path file, String params, int maxSeconds) throws Exception {
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(heapUsed(), Math::max);
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        long t0 = System.nanoTime();
+        String reply = given().header("Authorization", Tokens.bearer("operator", OPERATOR))
+                .multiPart("file", file.toFile()).multiPart("operationType", type).multiPart("params", params)
+                .multiPart("force", "true").post(BATCH + "/batches").then().extract().asString();
+        JsonNode up = JSON.readTree(reply);
+        if (!up.has("batch")) {
+            sampler.interrupt();
+            throw new IllegalStateException(type + " upload refused: " + reply);
+        }
+        long id = up.get("batch").get("batchId").asLong();
+        JsonNode b = up.get("batch");
+        long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
+        while (!finished(b.get("status").asText()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            b = get("/batches/" + id);
+        }
+        byte[] result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
+                .header("Authorization", Tokens.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sampler.interrupt();
+        return new Run(id, b, seconds, peak.get(), result.length);
+    }
+
+    private void collectItems(long batchId, List<Long> out) throws Exception {
+        for (int page = 0; ; page++) {
+            JsonNode p = get("/batches/" + batchId + "/items?status=succeeded&size=200&page=" + page);
+            for (JsonNode i : p.get("items")) {
+                JsonNode after = i.get("after");
+                if (after != null && after.has("item_id")) {
+                    out.add(after.get("item_id").asLong());
+                }
+            }
+            if (p.get("items").size() < 200) {
+                return;
+            }
+        }
+    }
+
+    private static String line(String what, String size, Run r) {
+        JsonNode b = r.batch();
+        return String.format("%-26s %-34s %7.1f s  status %-15s ok %d, failed %d, skipped %d; result file %d KB; peak heap %s",
+                what, size, r.seconds(), b.get("status").asText(), b.get("successCount").asInt(), b.get("failedCount").asInt(),
+                b.get("skippedCount").asInt(), r.resultBytes() / 1024,
+                r.peakHeapBytes() > 0 ? (r.peakHeapBytes() >> 20) + " MB" : "n/a (no /q/metrics)");
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BATCH + path))
+                .header("Authorization", Tokens.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    /** Sum of jvm_memory_used_bytes{area="heap"} of batch-operation-service; 0 when metrics are not exposed. */
+    private long heapUsed() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long sum = 0;
+            for (String l : r.body().split("\n")) {
+                if (l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")) {
+                    sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static boolean finished(String status) {
+        return List.of("completed", "partial_success", "failed", "cancelled").contains(status);
+    }
+
+    interface Line {
+        String of(int i);
+    }
+
+    interface Cells {
+        Object[] of(int i);
+    }
+
+    static void csv(Path file, String header, int rows, Line line) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(header);
+            w.write('\n');
+            for (int i = 0; i < rows; i++) {
+                w.write(line.of(i));
+                w.write('\n');
+            }
+        }
+    }
+
+    /** A minimal .xlsx (inline strings, numbers), written row by row with the JDK's zip. */
+    static void xlsx(Path file, String[] header, int rows, Cells cells) throws IOException {
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
+            put(z, "[Content_Types].xml", """
+                    <?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+                    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+                    <Default Extension="xml" ContentType="application/xml"/>\
+                    <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+                    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+                    </Types>""");
+            put(z, "_rels/.rels", """
+                    <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+                    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+                    </Relationships>""");
+            put(z, "xl/workbook.xml", """
+                    <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+                    xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="listings" sheetId="1" r:id="rId1"/></sheets></workbook>""");
+            put(z, "xl/_rels/workbook.xml.rels", """
+                    <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+                    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+                    </Relationships>""");
+            z.putNextEntry(new ZipEntry("xl/worksheets/sheet1.xml"));
+            Writer w = new BufferedWriter(new OutputStreamWriter(new NonClosing(z), StandardCharsets.UTF_8));
+            w.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
+            row(w, 1, header);
+            for (int i = 0; i < rows; i++) {
+                row(w, i + 2, cells.of(i));
+            }
+            w.write("</sheetData></worksheet>");
+            w.flush();
+            z.closeEntry();
+        }
+    }
+
+    private static void row(Writer w, int r, Object[] cells) throws IOException {
+        w.write("<row r=\"" + r + "\">");
+        for (int c = 0; c < cells.length; c++) {
+            Object v = cells[c];
+            if (v == null) {
+                continue;
+            }
+            String ref = (char) ('A' + c) + Integer.toString(r);
+            if (v instanceof Number) {
+                w.write("<c r=\"" + ref + "\"><v>" + v + "</v></c>");
+            } else {
+                w.write("<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + v.toString().replace("&", "&amp;").replace("<", "&lt;")
+                        + "</t></is></c>");
+            }
+        }
+        w.write("</row>");
+    }
+
+    private static void put(ZipOutputStream z, String name, String content) throws IOException {
+        z.putNextEntry(new ZipEntry(name));
+        z.write(content.getBytes(StandardCharsets.UTF_8));
+        z.closeEntry();
+    }
+
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.marketops.listing.grpc;
+
+import dev.marketops.listing.catalogue.CatalogueReads;
+import dev.marketops.listing.catalogue.CatalogueSaga;
+import dev.marketops.listing.catalogue.GoodsStatusService;
+import dev.marketops.listing.catalogue.InventoryAdjustments;
+import dev.marketops.listing.catalogue.ItemEdits;
+import dev.marketops.listing.catalogue.PriceAdjustments;
+import dev.marketops.listing.catalogue.VoucherCodeImport;
+import dev.marketops.listing.catalogue.ShopStatusService;
+import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.proto.catalog.AddTagsRequest;
+import dev.marketops.proto.catalog.AdjustInventoryRequest;
+import dev.marketops.proto.catalog.AdjustPricesRequest;
+import dev.marketops.proto.catalog.CatalogCommands;
+import dev.marketops.proto.catalog.ChangeShopStatusReply;
+import dev.marketops.proto.catalog.ChangeShopStatusRequest;
+import dev.marketops.proto.catalog.ChangeStatusRequest;
+import dev.marketops.proto.catalog.CompensateRequest;
+import dev.marketops.proto.catalog.CreateItemsRequest;
+import dev.marketops.proto.catalog.EditItemsRequest;
+import dev.marketops.proto.catalog.ItemRefs;
+import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.ItemSnapshots;
+import dev.marketops.proto.catalog.StreamItemsRequest;
+import dev.marketops.proto.catalog.VoucherCodeChunk;
+import dev.marketops.proto.catalog.VoucherImportReply;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The catalogue's gRPC face (catalog.proto): thin, every rule lives in the catalogue services. */
+@GrpcService
+public class CatalogCommandsGrpcService implements CatalogCommands {
+
+    @Inject
+    CatalogueSaga saga;
+    @Inject
+    CatalogueReads reads;
+    @Inject
+    GoodsStatusService goodsStatus;
+    @Inject
+    ShopStatusService shopStatus;
+    @Inject
+    PriceAdjustments prices;
+    @Inject
+    InventoryAdjustments inventory;
+    @Inject
+    ItemEdits edits;
+    @Inject
+    VoucherCodeImport vouchers;
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> createItems(CreateItemsRequest r) {
+        return GrpcProblems.call(() -> saga.createItems(r.getTaskIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> createSkus(ItemRefs r) {
+        return GrpcProblems.call(() -> saga.createSkus(r.getItemIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> setAttributes(ItemRefs r) {
+        return GrpcProblems.call(() -> saga.setAttributes(r.getItemIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> initInventory(ItemRefs r) {
+        return GrpcProblems.call(() -> saga.initInventory(r.getItemIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> setPrices(ItemRefs r) {
+        return GrpcProblems.call(() -> saga.setPrices(r.getItemIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> markOnline(ItemRefs r) {
+        return GrpcProblems.call(() -> saga.markOnline(r.getItemIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> compensate(CompensateRequest r) {
+        return GrpcProblems.call(() -> saga.compensate(r.getStep(), r.getItemIdsList(), r.getTaskIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> changeStatus(ChangeStatusRequest r) {
+        return GrpcProblems.call(() -> goodsStatus.changeStatus(r.getItemIdsList(), GoodsStatusService.command(r.getTargetStatus(),
+                r.getOperatorType().isEmpty() ? "operator" : r.getOperatorType(), r.getOperatorId(), emptyToNull(r.getReason()),
+                r.getRequestId(), false), r.getDryRun()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ChangeShopStatusReply> changeShopStatus(ChangeShopStatusRequest r) {
+        return GrpcProblems.call(() -> {
+            ShopStatusService.Accepted a = shopStatus.accept(r.getShopId(), GoodsStatusService.command(r.getTargetStatus(),
+                    r.getOperatorType().isEmpty() ? "operator" : r.getOperatorType(), r.getOperatorId(), emptyToNull(r.getReason()),
+                    r.getRequestId(), true));
+            return ChangeShopStatusReply.newBuilder().setRequestId(a.requestId()).setGoodsCount(a.goodsCount())
+                    .setReplayed(a.replayed()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> adjustPrices(AdjustPricesRequest r) {
+        return GrpcProblems.call(() -> prices.adjust(r));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> adjustInventory(AdjustInventoryRequest r) {
+        return GrpcProblems.call(() -> inventory.adjust(r));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> editItems(EditItemsRequest r) {
+        return GrpcProblems.call(() -> edits.edit(r));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> addTags(AddTagsRequest r) {
+        return GrpcProblems.call(() -> edits.addTags(r));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemSnapshots> getItems(ItemRefs r) {
+        return GrpcProblems.call(() -> reads.get(r.getItemIdsList()));
+    }
+
+    /** Pages on demand (keyset by item id), each read on a worker thread. */
+    @Override
+    public Multi<ItemSnapshots> streamItems(StreamItemsRequest r) {
+        CatalogueReads.Filter filter = new CatalogueReads.Filter(r.getCategoryIdsList(), r.getShopId() == 0 ? null : r.getShopId(),
+                r.getStatusesList(), r.getIncludeDeleted());
+        AtomicLong cursor = new AtomicLong(r.getAfterItemId());
+        return Multi.createBy().repeating()
+                .uni(() -> Uni.createFrom().item(() -> {
+                    ItemSnapshots page = reads.page(cursor.get(), r.getPageSize(), filter);
+                    if (page.getItemsCount() > 0) {
+                        cursor.set(page.getItems(page.getItemsCount() - 1).getItemId());
+                    }
+                    return page;
+                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .until(page -> page.getItemsCount() == 0);
+    }
+
+    @Override
+    public Uni<VoucherImportReply> importVoucherCodes(Multi<VoucherCodeChunk> request) {
+        return vouchers.importCodes(request);
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+}

@@ -1,0 +1,44 @@
+package dev.marketops.listing.grpc;
+
+import dev.marketops.listing.task.ListingTask;
+import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.proto.listing.GetTasksRequest;
+import dev.marketops.proto.listing.ListingQueries;
+import dev.marketops.proto.listing.ListingTaskList;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Many tasks in one read (batch audit reads a whole chunk's item data with one query). */
+@GrpcService
+public class ListingQueriesGrpcService implements ListingQueries {
+
+    static final int MAX_TASKS = 2_000;
+
+    @Override
+    @Blocking
+    public Uni<ListingTaskList> getTasks(GetTasksRequest r) {
+        return GrpcProblems.call(() -> {
+            if (r.getTaskIdsCount() > MAX_TASKS) {
+                throw ApiProblem.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " task ids per call");
+            }
+            List<ListingTask> found = ListingTask.list("taskId in ?1", r.getTaskIdsList());
+            Map<Long, ListingTask> byId = new HashMap<>(found.size() * 2);
+            found.forEach(t -> byId.put(t.taskId, t));
+            ListingTaskList.Builder out = ListingTaskList.newBuilder();
+            for (long id : r.getTaskIdsList()) {
+                ListingTask t = byId.get(id);
+                if (t == null) {
+                    out.addMissingTaskIds(id);
+                } else {
+                    out.addTasks(ListingCommandsGrpcService.toReply(t));
+                }
+            }
+            return out.build();
+        });
+    }
+}

@@ -1,0 +1,236 @@
+package dev.marketops.listing.task;
+
+import dev.marketops.platform.outbox.Outbox;
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.proto.events.ListingBatchEvent;
+import dev.marketops.proto.events.ListingEvent;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One action of the state machine on many tasks (TransitionMany), set-based: one UPDATE moves
+ * every task whose state allows the action (the transition table joined in as from/to pairs),
+ * one multi-row insert writes the history, one the events. Each task succeeds or fails on its
+ * own. Approving with a batch id announces the approved tasks on listing.batch.audited in
+ * chunks instead of one listing.publish.ready each; the lifecycle feed stays per task.
+ */
+@ApplicationScoped
+public class BatchTransitionService {
+
+    public static final int MAX_TASKS = 2000;
+    public static final int ANNOUNCE_CHUNK = 1000;
+
+    public record Result(long taskId, boolean ok, int status, String errorCode, String errorMessage) {
+    }
+
+    private record Moved(long taskId, int from, int to, long version, String taskCode, long categoryId, long batchId,
+                         long itemId, String sourceType, String sourceUserType, String title) {
+    }
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ListingTaskService tasks;
+
+    public List<Result> transition(List<Long> taskIds, ListingAction action, List<Long> itemIds, TransitionContext ctx, Long batchId) {
+        if (taskIds.isEmpty()) {
+            throw ApiProblem.missingField("task_ids");
+        }
+        if (taskIds.size() > MAX_TASKS) {
+            throw ApiProblem.invalidField("task_ids", "at most " + MAX_TASKS + " per call", taskIds.size());
+        }
+        if (!itemIds.isEmpty() && itemIds.size() != taskIds.size()) {
+            throw ApiProblem.invalidField("item_ids", "one item id per task id, in the same order", itemIds.size());
+        }
+        Map<Long, Long> itemOf = new LinkedHashMap<>();
+        for (int i = 0; i < taskIds.size(); i++) {
+            itemOf.put(taskIds.get(i), itemIds.isEmpty() || itemIds.get(i) == 0 ? null : itemIds.get(i));
+        }
+        Map<Long, Result> refused = new HashMap<>();
+        if (action == ListingAction.SUBMIT) {
+            checkSubmittable(itemOf, refused);
+        }
+        List<Long> todo = itemOf.keySet().stream().filter(id -> !refused.containsKey(id)).toList();
+        Map<Long, Result> done = todo.isEmpty() ? Map.of()
+                : QuarkusTransaction.requiringNew().call(() -> apply(todo, itemOf, action, ctx, batchId));
+        List<Result> out = new ArrayList<>(taskIds.size());
+        for (long id : taskIds) {
+            out.add(refused.containsKey(id) ? refused.get(id) : done.get(id));
+        }
+        return out;
+    }
+
+    /** Submission needs the required attributes present and well-formed, as for a single task. */
+    private void checkSubmittable(Map<Long, Long> itemOf, Map<Long, Result> refused) {
+        List<ListingTask> found = QuarkusTransaction.requiringNew().call(() ->
+                ListingTask.<ListingTask>list("taskId in ?1", new ArrayList<>(itemOf.keySet())));
+        for (ListingTask t : found) {
+            ApiProblem p;
+            try {
+                p = tasks.submitProblem(t.taskId, t.categoryId, t.itemData);
+            } catch (ApiProblem unavailable) { // config-service did not answer: this task fails, the others go on
+                p = unavailable;
+            }
+            if (p != null) {
+                refused.put(t.taskId, new Result(t.taskId, false, t.status, p.code(), p.getMessage()));
+            }
+        }
+    }
+
+    private Map<Long, Result> apply(List<Long> todo, Map<Long, Long> itemOf, ListingAction action, TransitionContext ctx, Long batchId)
+            throws SQLException {
+        List<Integer> from = new ArrayList<>();
+        List<Integer> to = new ArrayList<>();
+        for (ListingStatus s : ListingStatus.values()) {
+            ListingStateMachine.next(s, action).ifPresent(n -> {
+                from.add(s.code);
+                to.add(n.code);
+            });
+        }
+        Map<Long, Result> results = new HashMap<>();
+        List<Moved> moved = new ArrayList<>();
+        boolean publish = action == ListingAction.PUBLISH;
+        boolean audit = ctx.auditType() != null;
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE listing_task t SET status = m.to_status, version = t.version + 1, updated_at = now(),
+                        item_id = COALESCE(u.item_id, t.item_id),
+                        sub_status = CASE WHEN ? THEN NULL ELSE t.sub_status END,
+                        error_message = CASE WHEN ? THEN NULL ELSE t.error_message END,
+                        audit_type = CASE WHEN ? THEN ? ELSE t.audit_type END,
+                        audit_time = CASE WHEN ? THEN now() ELSE t.audit_time END,
+                        auditor_id = CASE WHEN ? THEN ? ELSE t.auditor_id END,
+                        audit_comment = CASE WHEN ? THEN ? ELSE t.audit_comment END
+                    FROM unnest(?::bigint[], ?::bigint[]) AS u(task_id, item_id),
+                         unnest(?::smallint[], ?::smallint[]) AS m(from_status, to_status)
+                    WHERE t.task_id = u.task_id AND t.status = m.from_status
+                    RETURNING t.task_id, m.from_status, t.status, t.version, t.task_code, t.category_id, t.batch_id, t.item_id,
+                        t.source_type, t.source_user_type, t.title""")) {
+                int i = 1;
+                ps.setBoolean(i++, publish);
+                ps.setBoolean(i++, publish);
+                ps.setBoolean(i++, audit);
+                ps.setString(i++, ctx.auditType());
+                ps.setBoolean(i++, audit);
+                ps.setBoolean(i++, audit);
+                ps.setObject(i++, ctx.operatorId(), java.sql.Types.BIGINT);
+                ps.setBoolean(i++, audit);
+                ps.setString(i++, ctx.reason());
+                ps.setArray(i++, c.createArrayOf("bigint", todo.toArray()));
+                ps.setArray(i++, c.createArrayOf("bigint", todo.stream().map(itemOf::get).toArray()));
+                ps.setArray(i++, c.createArrayOf("smallint", from.toArray()));
+                ps.setArray(i, c.createArrayOf("smallint", to.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Moved m = new Moved(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
+                                rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10), rs.getString(11));
+                        moved.add(m);
+                        results.put(m.taskId(), new Result(m.taskId(), true, m.to(), "", ""));
+                    }
+                }
+            }
+            explainTheRest(c, todo, itemOf, action, results);
+            if (!moved.isEmpty()) {
+                history(c, moved, action, ctx);
+            }
+        }
+        events(moved, action, ctx, batchId);
+        return results;
+    }
+
+    /** Why each task that did not move stayed: unknown, or not allowed from its state (a repeated publish is ok). */
+    private static void explainTheRest(Connection c, List<Long> todo, Map<Long, Long> itemOf, ListingAction action,
+                                       Map<Long, Result> results) throws SQLException {
+        List<Long> rest = todo.stream().filter(id -> !results.containsKey(id)).toList();
+        if (rest.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, status, item_id FROM listing_task WHERE task_id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", rest.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    int status = rs.getInt(2);
+                    long item = rs.getLong(3);
+                    Long wanted = itemOf.get(id);
+                    if (action == ListingAction.PUBLISH && status == ListingStatus.ONLINE.code && wanted != null && wanted == item) {
+                        results.put(id, new Result(id, true, status, "", ""));
+                    } else {
+                        results.put(id, new Result(id, false, status, "ILLEGAL_TRANSITION",
+                                "cannot " + action.wire + " a task in state " + ListingStatus.ofCode(status)));
+                    }
+                }
+            }
+        }
+        for (long id : rest) {
+            results.putIfAbsent(id, new Result(id, false, -1, "NOT_FOUND", "no listing task with id " + id));
+        }
+    }
+
+    private static void history(Connection c, List<Moved> moved, ListingAction action, TransitionContext ctx) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO listing_state_history (task_id, item_id, from_status, to_status, action, reason, operator_id, operator_type, changed_at)
+                SELECT u.task_id, NULLIF(u.item_id, 0), u.from_status, u.to_status, ?, ?, ?, ?, now()
+                FROM unnest(?::bigint[], ?::bigint[], ?::smallint[], ?::smallint[]) AS u(task_id, item_id, from_status, to_status)""")) {
+            ps.setString(1, action.wire);
+            ps.setString(2, ctx.reason() == null ? null : ctx.reason().substring(0, Math.min(500, ctx.reason().length())));
+            ps.setObject(3, ctx.operatorId(), java.sql.Types.BIGINT);
+            ps.setString(4, ctx.operatorType());
+            ps.setArray(5, c.createArrayOf("bigint", moved.stream().map(Moved::taskId).toArray()));
+            ps.setArray(6, c.createArrayOf("bigint", moved.stream().map(Moved::itemId).toArray()));
+            ps.setArray(7, c.createArrayOf("smallint", moved.stream().map(Moved::from).toArray()));
+            ps.setArray(8, c.createArrayOf("smallint", moved.stream().map(Moved::to).toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void events(List<Moved> moved, ListingAction action, TransitionContext ctx, Long batchId) {
+        if (moved.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long operator = ctx.operatorId() == null ? 0 : ctx.operatorId();
+        boolean announceBatch = action == ListingAction.APPROVE && batchId != null;
+        String flow = ListingTopics.flowTopic(action).orElse(null);
+        List<Outbox.Message> messages = new ArrayList<>();
+        for (Moved m : moved) {
+            ListingEvent e = ListingEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                    .setEventType(ListingTopics.eventType(action)).setTimestamp(now)
+                    .setTaskId(m.taskId()).setTaskCode(m.taskCode()).setCategoryId(m.categoryId()).setBatchId(m.batchId())
+                    .setItemId(m.itemId()).setSourceType(m.sourceType()).setSourceUserType(m.sourceUserType())
+                    .setFromStatus(m.from()).setToStatus(m.to()).setAction(action.wire).setVersion(m.version())
+                    .setTitle(m.title()).setOperatorId(operator).build();
+            String key = Long.toString(m.taskId());
+            messages.add(new Outbox.Message(ListingTopics.LIFECYCLE, key, e.getEventType(), e.getEventId(), e));
+            if (flow != null && !announceBatch) {
+                ListingEvent f = e.toBuilder().setEventId(UUID.randomUUID().toString()).build();
+                messages.add(new Outbox.Message(flow, key, f.getEventType(), f.getEventId(), f));
+            }
+        }
+        if (announceBatch) {
+            int chunks = (moved.size() + ANNOUNCE_CHUNK - 1) / ANNOUNCE_CHUNK;
+            for (int n = 0; n < chunks; n++) {
+                List<Moved> part = moved.subList(n * ANNOUNCE_CHUNK, Math.min(moved.size(), (n + 1) * ANNOUNCE_CHUNK));
+                ListingBatchEvent b = ListingBatchEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setEventType("audited").setTimestamp(now).setBatchId(batchId)
+                        .addAllTaskIds(part.stream().map(Moved::taskId).toList()).setChunkNo(n + 1).setChunkCount(chunks).build();
+                messages.add(new Outbox.Message(ListingTopics.BATCH_AUDITED, Long.toString(batchId), "audited", b.getEventId(), b));
+            }
+        }
+        outbox.enqueueAll(messages);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.marketops.search.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Turns checked criteria into the engine's query DSL (the subset OpenSearch and Elasticsearch share). */
+public final class SearchQueries {
+
+    private SearchQueries() {
+    }
+
+    /** The bool query of the filters and free text; without a status filter, removed items are left out. */
+    public static ObjectNode query(ObjectMapper json, SearchCriteria c) {
+        ObjectNode root = json.createObjectNode();
+        ObjectNode bool = root.putObject("bool");
+        ArrayNode filter = bool.putArray("filter");
+        if (c.categoryId() != null) {
+            filter.addObject().putObject("term").put("category_path", c.categoryId());
+        }
+        if (c.statuses().isEmpty()) {
+            bool.putArray("must_not").addObject().putObject("term").put("status", "removed");
+        } else {
+            ArrayNode s = filter.addObject().putObject("terms").putArray("status");
+            c.statuses().forEach(s::add);
+        }
+        if (c.sourceType() != null) {
+            filter.addObject().putObject("term").put("source_type", c.sourceType());
+        }
+        if (c.shopId() != null) {
+            filter.addObject().putObject("term").put("shop_id", c.shopId());
+        }
+        for (String tag : c.tags()) { // every tag asked for: each one narrows the list
+            filter.addObject().putObject("term").put("tags", tag);
+        }
+        range(filter, "price", c.priceMin(), c.priceMax());
+        range(filter, "stock", c.stockMin(), c.stockMax());
+        range(filter, "created_at", c.createdFrom(), c.createdTo());
+        range(filter, "updated_at", c.updatedFrom(), c.updatedTo());
+        if (c.q() != null) {
+            ObjectNode mm = bool.putArray("must").addObject().putObject("multi_match");
+            mm.put("query", c.q()).put("operator", "and");
+            mm.putArray("fields").add("title^3").add("attributes_text");
+        }
+        return root;
+    }
+
+    /** A page of hits: the sort plus item_no as tie-breaker, so searchAfter never skips or repeats. */
+    public static ObjectNode itemsRequest(ObjectMapper json, SearchCriteria c) {
+        ObjectNode req = json.createObjectNode();
+        req.set("query", query(json, c));
+        req.put("size", c.size());
+        req.put("track_total_hits", true);
+        if (c.cursor() == null) {
+            req.put("from", c.page() * c.size());
+        } else {
+            req.set("search_after", c.cursor().values());
+        }
+        ArrayNode sort = req.putArray("sort");
+        String field = SearchCriteria.SORTS.get(c.sortField());
+        sort.addObject().putObject(field).put("order", c.sortDescending() ? "desc" : "asc");
+        if (!field.equals("item_no")) {
+            sort.addObject().putObject("item_no").put("order", "asc");
+        }
+        return req;
+    }
+
+    public static ObjectNode facetsRequest(ObjectMapper json, SearchCriteria c) {
+        ObjectNode req = json.createObjectNode();
+        req.set("query", query(json, c));
+        req.put("size", 0);
+        req.put("track_total_hits", true);
+        ObjectNode aggs = req.putObject("aggs");
+        aggs.putObject("categories").putObject("terms").put("field", "category_id").put("size", 500);
+        aggs.putObject("category_tree").putObject("terms").put("field", "category_path").put("size", 1000);
+        aggs.putObject("statuses").putObject("terms").put("field", "status").put("size", 20);
+        return req;
+    }
+
+    private static void range(ArrayNode filter, String field, Object from, Object to) {
+        if (from == null && to == null) {
+            return;
+        }
+        ObjectNode r = filter.addObject().putObject("range").putObject(field);
+        if (from != null) {
+            r.putPOJO("gte", from);
+        }
+        if (to != null) {
+            r.putPOJO("lte", to);
+        }
+    }
+}

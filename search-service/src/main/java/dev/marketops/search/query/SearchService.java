@@ -1,0 +1,99 @@
+package dev.marketops.search.query;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.search.index.SearchIndex;
+import dev.marketops.search.projection.ItemProjection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The product list and its facets over the search index. */
+@ApplicationScoped
+public class SearchService {
+
+    public record ItemHit(long itemId, long categoryId, List<Long> categoryPath, long shopId, String title,
+                          String status, String sourceType, List<String> tags, BigDecimal price, long priceCents,
+                          BigDecimal faceValue, long stock, long version, long createdAt, long updatedAt,
+                          List<ItemProjection.SkuProjection> skus) {
+    }
+
+    /** A page of the list; {@code nextCursor} (for searchAfter) is null on the last page. */
+    public record SearchPage(List<ItemHit> items, int page, int size, long total, String sort, String nextCursor) {
+    }
+
+    public record Count(String key, long count) {
+    }
+
+    /** {@code categoryTree} counts each category with its descendants (for a tree of categories). */
+    public record Facets(long total, List<Count> categories, List<Count> categoryTree, List<Count> statuses) {
+    }
+
+    private static final TypeReference<List<ItemProjection.SkuProjection>> SKUS = new TypeReference<>() {
+    };
+
+    @Inject
+    SearchIndex index;
+    @Inject
+    ObjectMapper json;
+
+    public SearchPage items(SearchCriteria c) {
+        JsonNode answer = run(SearchQueries.itemsRequest(json, c));
+        List<ItemHit> items = new ArrayList<>();
+        JsonNode last = null;
+        for (JsonNode hit : answer.path("hits").path("hits")) {
+            items.add(hit(hit.path("_source")));
+            last = hit;
+        }
+        String next = last != null && items.size() == c.size()
+                ? new SearchCursor(c.sortSpec(), (ArrayNode) last.path("sort")).encode() : null;
+        return new SearchPage(items, c.page(), c.size(), answer.path("hits").path("total").path("value").asLong(), c.sortSpec(), next);
+    }
+
+    public Facets facets(SearchCriteria c) {
+        JsonNode answer = run(SearchQueries.facetsRequest(json, c));
+        return new Facets(answer.path("hits").path("total").path("value").asLong(),
+                buckets(answer.path("aggregations").path("categories")), buckets(answer.path("aggregations").path("category_tree")),
+                buckets(answer.path("aggregations").path("statuses")));
+    }
+
+    private JsonNode run(com.fasterxml.jackson.databind.node.ObjectNode request) {
+        try {
+            return index.search(request);
+        } catch (SearchIndex.SearchEngineException e) {
+            if (e.status >= 400 && e.status < 500) {
+                throw ApiProblem.badRequest("INVALID_QUERY", "the search engine refused the query: " + e.getMessage());
+            }
+            throw ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + e.getMessage());
+        }
+    }
+
+    private static List<Count> buckets(JsonNode agg) {
+        List<Count> out = new ArrayList<>();
+        for (JsonNode b : agg.path("buckets")) {
+            out.add(new Count(b.path("key").asText(), b.path("doc_count").asLong()));
+        }
+        return out;
+    }
+
+    private ItemHit hit(JsonNode s) {
+        List<Long> path = new ArrayList<>();
+        s.path("category_path").forEach(n -> path.add(n.asLong()));
+        List<String> tags = new ArrayList<>();
+        s.path("tags").forEach(n -> tags.add(n.asText()));
+        List<ItemProjection.SkuProjection> skus = json.convertValue(s.path("skus"), SKUS);
+        return new ItemHit(s.path("item_no").asLong(), s.path("category_id").asLong(), path, s.path("shop_id").asLong(),
+                s.path("title").asText(), s.path("status").asText(), s.path("source_type").asText(), tags,
+                s.path("price").decimalValue(), s.path("price_cents").asLong(), s.path("face_value").decimalValue(),
+                s.path("stock").asLong(), s.path("version").asLong(), s.path("created_at").asLong(),
+                s.path("updated_at").asLong(), skus == null ? List.of() : skus);
+    }
+}
