@@ -56,14 +56,28 @@ public class AuditWorker {
     @Incoming("audit-pending")
     @Blocking(ordered = false)
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
+        if (ofUpload(record)) {
+            // Tasks of an upload are audited a chunk at a time by BatchAuditWorker
+            // (listing.batch.parsed); deciding them here too would race it. Skipped before any
+            // database work: an upload of 10,000 rows sends 10,000 of these.
+            meters.counter("marketops_audit_skipped_total", "reason", "batch_upload").increment();
+            return;
+        }
         consumer.process(CONSUMER, record, r -> audit(ListingEvent.parseFrom(r.value())));
+    }
+
+    /** Whether the event is a task of an upload; an unreadable one is not (it goes the retry and dead-letter way). */
+    private static boolean ofUpload(ConsumerRecord<String, byte[]> record) {
+        try {
+            return ListingEvent.parseFrom(record.value()).getBatchId() != 0;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return false;
+        }
     }
 
     void audit(ListingEvent e) throws Exception {
         if (e.getBatchId() != 0) {
-            // Tasks of an upload are audited a chunk at a time by BatchAuditWorker
-            // (listing.batch.parsed); deciding them here too would race it.
-            return;
+            return; // see onSubmitted
         }
         long started = System.nanoTime();
         AuditStrategyDecision strategy = config.auditStrategy(e.getCategoryId(), e.getSourceType(), e.getSourceUserType());

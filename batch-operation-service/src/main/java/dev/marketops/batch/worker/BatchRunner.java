@@ -18,10 +18,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -53,8 +54,15 @@ public class BatchRunner {
     int leaseSeconds;
     @ConfigProperty(name = "marketops.batch.max-attempts", defaultValue = "3")
     int maxAttempts;
-    @ConfigProperty(name = "marketops.batch.runner-threads", defaultValue = "2")
+    @ConfigProperty(name = "marketops.batch.runner-threads", defaultValue = "4")
     int threads;
+    /**
+     * Chunk loops per batch on this replica. Two overlap one chunk's call to the owning service
+     * with the next chunk's claim and the last one's recording (SKIP LOCKED and leases keep
+     * them apart, as between replicas).
+     */
+    @ConfigProperty(name = "marketops.batch.loops-per-batch", defaultValue = "2")
+    int loopsPerBatch;
     /** Caps every operation's chunk size (small chunks make crash tests land mid-batch). */
     @ConfigProperty(name = "marketops.batch.max-chunk-size", defaultValue = "100000")
     int maxChunkSize;
@@ -65,7 +73,8 @@ public class BatchRunner {
     @ConfigProperty(name = "marketops.batch.test-chunk-pause", defaultValue = "PT0S")
     java.time.Duration chunkPause;
 
-    private final Set<Long> running = ConcurrentHashMap.newKeySet();
+    /** Batches running here, with how many of their loops are still going. */
+    private final Map<Long, AtomicInteger> running = new ConcurrentHashMap<>();
     private volatile ExecutorService pool;
 
     private ExecutorService pool() {
@@ -91,22 +100,25 @@ public class BatchRunner {
 
     /** Starts the batch on this replica unless it already runs here. */
     public void submit(long batchId) {
-        if (running.add(batchId)) {
-            pool().execute(() -> {
-                try {
-                    run(batchId);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "batch %d stopped; the sweeper resumes it", batchId);
-                    meters.counter("marketops_batch_runner_errors_total").increment();
-                } finally {
-                    running.remove(batchId);
-                }
-            });
+        int loops = Math.max(1, loopsPerBatch);
+        if (running.putIfAbsent(batchId, new AtomicInteger(loops)) == null) {
+            for (int n = 0; n < loops; n++) {
+                pool().execute(() -> {
+                    try {
+                        run(batchId);
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "batch %d stopped; the sweeper resumes it", batchId);
+                        meters.counter("marketops_batch_runner_errors_total").increment();
+                    } finally {
+                        running.computeIfPresent(batchId, (k, left) -> left.decrementAndGet() == 0 ? null : left);
+                    }
+                });
+            }
         }
     }
 
     public boolean runsHere(long batchId) {
-        return running.contains(batchId);
+        return running.containsKey(batchId);
     }
 
     void run(long batchId) {

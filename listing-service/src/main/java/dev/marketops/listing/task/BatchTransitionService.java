@@ -205,6 +205,10 @@ public class BatchTransitionService {
         long now = System.currentTimeMillis();
         long operator = ctx.operatorId() == null ? 0 : ctx.operatorId();
         boolean announceBatch = action == ListingAction.APPROVE && batchId != null;
+        // An upload's submitted chunk is announced by batch-operation-service itself
+        // (listing.batch.parsed, for BatchAuditWorker); one listing.audit.pending per task would
+        // only be skipped by AuditWorker. Its approved chunk is announced here (listing.batch.audited).
+        boolean chunked = batchId != null && (action == ListingAction.APPROVE || action == ListingAction.SUBMIT);
         String flow = ListingTopics.flowTopic(action).orElse(null);
         List<Outbox.Message> messages = new ArrayList<>();
         for (Moved m : moved) {
@@ -216,7 +220,7 @@ public class BatchTransitionService {
                     .setTitle(m.title()).setOperatorId(operator).build();
             String key = Long.toString(m.taskId());
             messages.add(new Outbox.Message(ListingTopics.LIFECYCLE, key, e.getEventType(), e.getEventId(), e));
-            if (flow != null && !announceBatch) {
+            if (flow != null && !chunked) {
                 ListingEvent f = e.toBuilder().setEventId(UUID.randomUUID().toString()).build();
                 messages.add(new Outbox.Message(flow, key, f.getEventType(), f.getEventId(), f));
             }
