@@ -141,6 +141,49 @@ class CatalogueBatchTest {
         assertTrue(codes.contains("CONFLICT"), codes.toString());
     }
 
+    @Test
+    void stockTitlesTagsAndVoucherCodesChangeThroughTheirBatches() {
+        // given two service vouchers (stock by quantity) and a deal (stock = its voucher code pool)
+        List<Long> opv = items.online(SampleListings.OPV, 2);
+        long deal = items.online(SampleListings.DEAL, 1).get(0);
+        long stockBefore = items.read(opv).get(opv.get(1)).getSkus(0).getStock();
+
+        // stock: set one, add to the other; the deal's stock is its codes, so setting it is refused for that row
+        long stock = upload("stock.csv", Sheets.csv("item_id,mode,quantity", opv.get(0) + ",set,7", opv.get(1) + ",add,5",
+                deal + ",set,3"), "inventory_update", null, false).getLong("batch.batchId");
+        JsonPath stocked = awaitFinished(stock);
+        assertEquals("partial_success", stocked.getString("status"), itemsOf(stock).prettify());
+        assertEquals(2, stocked.getInt("successCount"));
+        assertEquals(7, items.read(opv).get(opv.get(0)).getSkus(0).getStock());
+        assertEquals(stockBefore + 5, items.read(opv).get(opv.get(1)).getSkus(0).getStock());
+        JsonPath stockRows = itemsOf(stock);
+        assertEquals(4, stockRows.getInt("items[2].rowNo"));
+        assertEquals("failed", stockRows.getString("items[2].status"));
+        assertTrue(!stockRows.getString("items[2].errorCode").isEmpty(), stockRows.prettify());
+
+        // title edit and tags, one row per item
+        long edit = upload("edit.csv", Sheets.csv("item_id,title", opv.get(0) + ",Car wash deluxe"), "item_edit", null, false)
+                .getLong("batch.batchId");
+        assertEquals("completed", awaitFinished(edit).getString("status"), itemsOf(edit).prettify());
+        assertEquals("Car wash deluxe", items.read(opv).get(opv.get(0)).getTitle());
+        long tags = upload("tags.csv", Sheets.csv("item_id,tags", opv.get(0) + ",\"summer,weekend\"", opv.get(1) + ",summer"),
+                "tag_batch_add", null, false).getLong("batch.batchId");
+        assertEquals("completed", awaitFinished(tags).getString("status"), itemsOf(tags).prettify());
+        assertTrue(items.read(opv).get(opv.get(0)).getTagsList().containsAll(List.of("summer", "weekend")));
+        assertTrue(items.read(opv).get(opv.get(1)).getTagsList().contains("summer"));
+
+        // voucher codes into the deal's pool: a code repeated in the file is reported at upload, not imported twice
+        String salt = Long.toString(operator, 36).toUpperCase();
+        JsonPath codes = upload("codes.csv", Sheets.csv("code", "V" + salt + "-1", "V" + salt + "-2", "V" + salt + "-1"),
+                "voucher_code_import", "{\"itemId\": " + deal + "}", false);
+        assertEquals(1, codes.getInt("invalidRows"));
+        assertEquals("DUPLICATE_IN_FILE", codes.getString("errors[0].code"));
+        assertEquals(4, codes.getInt("errors[0].row"));
+        JsonPath imported = awaitFinished(codes.getLong("batch.batchId"));
+        assertEquals(2, imported.getInt("successCount"));
+        assertEquals(2, items.read(List.of(deal)).get(deal).getSkus(0).getStock());
+    }
+
     private boolean implemented() {
         try {
             catalog.adjustPrices(AdjustPricesRequest.newBuilder().setDryRun(true).build());
