@@ -53,7 +53,7 @@ public class BatchAuditWorker {
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
     @Incoming("batch-parsed")
-    @Blocking(ordered = false)
+    @Blocking(value = "batch-audit-pool", ordered = false)
     public void onParsed(ConsumerRecord<String, byte[]> record) {
         consumer.process(CONSUMER, record, r -> audit(ListingBatchEvent.parseFrom(r.value())));
     }

@@ -54,7 +54,7 @@ public class AuditWorker {
     // Each submission is an independent decision, so records are processed concurrently
     // (SmallRye's throttled commit still commits offsets only below the oldest one in flight).
     @Incoming("audit-pending")
-    @Blocking(ordered = false)
+    @Blocking(value = "audit-worker-pool", ordered = false)
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
         if (ofUpload(record)) {
             // Tasks of an upload are audited a chunk at a time by BatchAuditWorker

@@ -22,7 +22,7 @@ public class GoodsSideEffectWorker {
 
     // Effects only remove links or cancel presale, so events of different items need no order.
     @Incoming("goods-status-changed")
-    @Blocking(ordered = false)
+    @Blocking(value = "side-effect-pool", ordered = false)
     public void onStatusChanged(ConsumerRecord<String, byte[]> record) {
         consumer.process(CONSUMER, record, r -> effects.apply(EventConsumer.eventId(r), GoodsStatusChangedEvent.parseFrom(r.value())));
     }

@@ -28,7 +28,7 @@ public class BatchPublishWorker {
     SagaStarter sagas;
 
     @Incoming("batch-audited")
-    @Blocking(ordered = false)
+    @Blocking(value = "batch-publish-pool", ordered = false)
     public void onBatchApproved(ConsumerRecord<String, byte[]> record) {
         List<SagaRun> created = new ArrayList<>();
         consumer.process(CONSUMER, record, r -> {

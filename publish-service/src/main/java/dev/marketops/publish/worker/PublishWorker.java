@@ -28,7 +28,7 @@ public class PublishWorker {
     SagaStarter sagas;
 
     @Incoming("publish-ready")
-    @Blocking(ordered = false)
+    @Blocking(value = "publish-worker-pool", ordered = false)
     public void onApproved(ConsumerRecord<String, byte[]> record) {
         List<SagaRun> created = new ArrayList<>();
         consumer.process(CONSUMER, record, r -> {
