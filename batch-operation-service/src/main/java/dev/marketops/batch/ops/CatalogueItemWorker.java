@@ -1,5 +1,6 @@
 package dev.marketops.batch.ops;
 
+import dev.marketops.batch.Json;
 import dev.marketops.batch.client.CatalogClient;
 import dev.marketops.batch.worker.BatchWorker;
 import dev.marketops.batch.worker.Chunk;
@@ -9,11 +10,16 @@ import dev.marketops.batch.worker.ItemOutcome;
 import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
+import dev.marketops.proto.catalog.Sku;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The shape shared by operations on catalogue items (price, stock, edit, status, tags): read
@@ -111,6 +117,76 @@ public abstract class CatalogueItemWorker extends BatchWorker {
                     .setErrorCode("NO_RESULT").setRetryable(true).build());
         }
         return b.build();
+    }
+
+    /**
+     * One command per group of positions (items asking for the same change): each command's
+     * results land at its positions, in order. {@code per} may hold results decided before
+     * (refused up front); a position no command answered is refused NO_RESULT.
+     */
+    protected static <K> ItemResults callPerGroup(List<ClaimedItem> items, ItemResult[] per, Map<K, List<Integer>> groups,
+                                                  BiFunction<K, List<Long>, ItemResults> command) {
+        for (Map.Entry<K, List<Integer>> g : groups.entrySet()) {
+            ItemResults res = command.apply(g.getKey(), g.getValue().stream().map(k -> items.get(k).targetId()).toList());
+            for (int j = 0; j < g.getValue().size() && j < res.getResultsCount(); j++) {
+                per[g.getValue().get(j)] = res.getResults(j);
+            }
+        }
+        ItemResults.Builder b = ItemResults.newBuilder();
+        for (int k = 0; k < per.length; k++) {
+            b.addResults(per[k] != null ? per[k] : refused(items.get(k).targetId(), "NO_RESULT", "no result"));
+        }
+        return b.build();
+    }
+
+    /** A row's changes: the undo form lists several per item ("changes"), a sheet row is one. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> changes(Map<String, Object> payload) {
+        Object list = payload.get("changes");
+        return list instanceof List<?> l ? (List<Map<String, Object>>) l : List.of(payload);
+    }
+
+    static long num(Object o) {
+        return o == null ? 0 : ((Number) o).longValue();
+    }
+
+    /** The SKUs a row names (sku_id 0: every SKU of the item), each as {@code view} shows it, as {"skus": [...]}. */
+    static String skus(ItemSnapshot item, Map<String, Object> payload, Function<Sku, Map<String, Object>> view) {
+        long sku = num(payload.get("sku_id"));
+        List<Map<String, Object>> skus = new ArrayList<>();
+        for (Sku s : item.getSkusList()) {
+            if (sku == 0 || s.getSkuId() == sku) {
+                skus.add(view.apply(s));
+            }
+        }
+        return Json.write(Map.of("skus", skus));
+    }
+
+    /**
+     * The undo of a per-SKU change: every SKU of the before-value set back to its {@code key},
+     * expecting the value this batch left (the catalogue refuses with CONFLICT where it changed
+     * since). {@code setBack} adds the operation's own fields for the value to set.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> undoPerSku(Map<String, Object> payload, String beforeJson, String afterJson, String key,
+                                          BiConsumer<Map<String, Object>, Long> setBack) {
+        Map<Long, Long> after = new LinkedHashMap<>();
+        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(afterJson).getOrDefault("skus", List.of())) {
+            after.put(num(s.get("sku_id")), num(s.get(key)));
+        }
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(beforeJson).getOrDefault("skus", List.of())) {
+            long skuId = num(s.get("sku_id"));
+            Map<String, Object> ch = new LinkedHashMap<>();
+            ch.put("sku_id", skuId);
+            setBack.accept(ch, num(s.get(key)));
+            ch.put("has_expected", true);
+            ch.put("expected", after.getOrDefault(skuId, 0L));
+            changes.add(ch);
+        }
+        Map<String, Object> p = new LinkedHashMap<>(payload);
+        p.put("changes", changes);
+        return p;
     }
 
     protected static ItemResult refused(long itemId, String code, String message) {

@@ -1,9 +1,5 @@
 package dev.marketops.batch.ops;
 
-import static dev.marketops.batch.ops.PriceAdjustWorker.changes;
-import static dev.marketops.batch.ops.PriceAdjustWorker.num;
-
-import dev.marketops.batch.Json;
 import dev.marketops.batch.batch.OperationType;
 import dev.marketops.batch.intake.Column;
 import dev.marketops.batch.intake.Column.Kind;
@@ -15,7 +11,6 @@ import dev.marketops.batch.worker.ClaimedItem;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
-import dev.marketops.proto.catalog.Sku;
 import dev.marketops.proto.catalog.StockChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -87,14 +82,7 @@ public class InventoryUpdateWorker extends CatalogueItemWorker {
 
     @Override
     protected String project(ItemSnapshot item, Map<String, Object> payload) {
-        long sku = num(payload.get("sku_id"));
-        List<Map<String, Object>> skus = new ArrayList<>();
-        for (Sku s : item.getSkusList()) {
-            if (sku == 0 || s.getSkuId() == sku) {
-                skus.add(Map.of("sku_id", s.getSkuId(), "stock", s.getStock()));
-            }
-        }
-        return Json.write(Map.of("skus", skus));
+        return skus(item, payload, s -> Map.of("sku_id", s.getSkuId(), "stock", s.getStock()));
     }
 
     @Override
@@ -102,27 +90,13 @@ public class InventoryUpdateWorker extends CatalogueItemWorker {
         return true;
     }
 
+    /** Each SKU back to its stock before, refused (CONFLICT) where the stock is no longer the one this batch set. */
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, Object> undoPayload(Map<String, Object> payload, String beforeJson, String afterJson) {
-        Map<Long, Long> after = new LinkedHashMap<>();
-        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(afterJson).getOrDefault("skus", List.of())) {
-            after.put(num(s.get("sku_id")), num(s.get("stock")));
-        }
-        List<Map<String, Object>> changes = new ArrayList<>();
-        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(beforeJson).getOrDefault("skus", List.of())) {
-            long skuId = num(s.get("sku_id"));
-            Map<String, Object> ch = new LinkedHashMap<>();
-            ch.put("sku_id", skuId);
+        return undoPerSku(payload, beforeJson, afterJson, "stock", (ch, before) -> {
             ch.put("mode", "set");
-            ch.put("quantity", num(s.get("stock")));
+            ch.put("quantity", before);
             ch.put("stock_date", payload.getOrDefault("stock_date", ""));
-            ch.put("has_expected", true);
-            ch.put("expected", after.getOrDefault(skuId, 0L));
-            changes.add(ch);
-        }
-        Map<String, Object> p = new LinkedHashMap<>(payload);
-        p.put("changes", changes);
-        return p;
+        });
     }
 }

@@ -1,6 +1,5 @@
 package dev.marketops.batch.ops;
 
-import dev.marketops.batch.Json;
 import dev.marketops.batch.batch.OperationType;
 import dev.marketops.batch.intake.Column;
 import dev.marketops.batch.intake.Column.Kind;
@@ -15,7 +14,6 @@ import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
 import dev.marketops.proto.catalog.ItemSnapshots;
 import dev.marketops.proto.catalog.PriceChange;
-import dev.marketops.proto.catalog.Sku;
 import dev.marketops.proto.catalog.StreamItemsRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -164,27 +162,10 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
         return fold(items, owner, catalog.adjustPrices(r.build()));
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> changes(Map<String, Object> payload) {
-        Object list = payload.get("changes");
-        return list instanceof List<?> l ? (List<Map<String, Object>>) l : List.of(payload);
-    }
-
-    static long num(Object o) {
-        return o == null ? 0 : ((Number) o).longValue();
-    }
-
     @Override
     protected String project(ItemSnapshot item, Map<String, Object> payload) {
-        long sku = num(payload.get("sku_id"));
-        List<Map<String, Object>> skus = new ArrayList<>();
-        for (Sku s : item.getSkusList()) {
-            if (sku == 0 || s.getSkuId() == sku) {
-                skus.add(Map.of("sku_id", s.getSkuId(), "sale_price_cents", s.getSalePriceCents(),
-                        "face_value_cents", s.getFaceValueCents()));
-            }
-        }
-        return Json.write(Map.of("skus", skus));
+        return skus(item, payload, s -> Map.of("sku_id", s.getSkuId(), "sale_price_cents", s.getSalePriceCents(),
+                "face_value_cents", s.getFaceValueCents()));
     }
 
     @Override
@@ -194,29 +175,14 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
 
     /** Each SKU back to its price before, refused (CONFLICT) where the price is no longer the one this batch set. */
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, Object> undoPayload(Map<String, Object> payload, String beforeJson, String afterJson) {
         String field = String.valueOf(payload.getOrDefault("field", "sale_price"));
-        String key = "face_value".equals(field) ? "face_value_cents" : "sale_price_cents";
-        Map<Long, Long> after = new LinkedHashMap<>();
-        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(afterJson).getOrDefault("skus", List.of())) {
-            after.put(num(s.get("sku_id")), num(s.get(key)));
-        }
-        List<Map<String, Object>> changes = new ArrayList<>();
-        for (Map<String, Object> s : (List<Map<String, Object>>) Json.map(beforeJson).getOrDefault("skus", List.of())) {
-            long skuId = num(s.get("sku_id"));
-            Map<String, Object> ch = new LinkedHashMap<>();
-            ch.put("sku_id", skuId);
-            ch.put("field", field);
-            ch.put("mode", "set");
-            ch.put("value", num(s.get(key)));
-            ch.put("price_date", payload.getOrDefault("price_date", ""));
-            ch.put("has_expected", true);
-            ch.put("expected", after.getOrDefault(skuId, 0L));
-            changes.add(ch);
-        }
-        Map<String, Object> p = new LinkedHashMap<>(payload);
-        p.put("changes", changes);
-        return p;
+        return undoPerSku(payload, beforeJson, afterJson, "face_value".equals(field) ? "face_value_cents" : "sale_price_cents",
+                (ch, before) -> {
+                    ch.put("field", field);
+                    ch.put("mode", "set");
+                    ch.put("value", before);
+                    ch.put("price_date", payload.getOrDefault("price_date", ""));
+                });
     }
 }

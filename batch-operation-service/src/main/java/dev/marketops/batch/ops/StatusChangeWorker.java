@@ -122,22 +122,10 @@ public class StatusChangeWorker extends CatalogueItemWorker {
             }
             groups.computeIfAbsent((String) i.payload().get("target_status"), s -> new ArrayList<>()).add(k);
         }
-        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
-            ChangeStatusRequest.Builder r = ChangeStatusRequest.newBuilder().setTargetStatus(g.getKey())
-                    .setOperatorType("operator").setOperatorId(chunk.createdBy())
-                    .setReason(chunk.params().text("reason", "batch " + chunk.batchCode()))
-                    .setRequestId(chunk.batchCode()).setDryRun(chunk.dryRun());
-            g.getValue().forEach(k -> r.addItemIds(items.get(k).targetId()));
-            ItemResults res = catalog.changeStatus(r.build());
-            for (int j = 0; j < g.getValue().size() && j < res.getResultsCount(); j++) {
-                per[g.getValue().get(j)] = res.getResults(j);
-            }
-        }
-        ItemResults.Builder b = ItemResults.newBuilder();
-        for (int k = 0; k < per.length; k++) {
-            b.addResults(per[k] != null ? per[k] : refused(items.get(k).targetId(), "NO_RESULT", "no result"));
-        }
-        return b.build();
+        return callPerGroup(items, per, groups, (target, ids) -> catalog.changeStatus(ChangeStatusRequest.newBuilder()
+                .setTargetStatus(target).setOperatorType("operator").setOperatorId(chunk.createdBy())
+                .setReason(chunk.params().text("reason", "batch " + chunk.batchCode()))
+                .setRequestId(chunk.batchCode()).setDryRun(chunk.dryRun()).addAllItemIds(ids).build()));
     }
 
     @Override

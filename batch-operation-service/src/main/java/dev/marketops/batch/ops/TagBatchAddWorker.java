@@ -60,21 +60,9 @@ public class TagBatchAddWorker extends CatalogueItemWorker {
         for (int k = 0; k < items.size(); k++) {
             groups.computeIfAbsent((List<String>) items.get(k).payload().get("tags"), t -> new ArrayList<>()).add(k);
         }
-        ItemResult[] per = new ItemResult[items.size()];
-        for (Map.Entry<List<String>, List<Integer>> g : groups.entrySet()) {
-            AddTagsRequest.Builder r = AddTagsRequest.newBuilder().addAllTags(g.getKey()).setBatchId(chunk.batchId())
-                    .setOperatorId(chunk.createdBy()).setDryRun(chunk.dryRun());
-            g.getValue().forEach(k -> r.addItemIds(items.get(k).targetId()));
-            ItemResults res = catalog.addTags(r.build());
-            for (int j = 0; j < g.getValue().size() && j < res.getResultsCount(); j++) {
-                per[g.getValue().get(j)] = res.getResults(j);
-            }
-        }
-        ItemResults.Builder b = ItemResults.newBuilder();
-        for (int k = 0; k < per.length; k++) {
-            b.addResults(per[k] != null ? per[k] : refused(items.get(k).targetId(), "NO_RESULT", "no result"));
-        }
-        return b.build();
+        return callPerGroup(items, new ItemResult[items.size()], groups, (tags, ids) -> catalog.addTags(AddTagsRequest.newBuilder()
+                .addAllTags(tags).setBatchId(chunk.batchId()).setOperatorId(chunk.createdBy()).setDryRun(chunk.dryRun())
+                .addAllItemIds(ids).build()));
     }
 
     @Override
