@@ -56,29 +56,27 @@ public class AuditWorker {
     @Incoming("audit-pending")
     @Blocking(value = "audit-worker-pool", ordered = false)
     public void onSubmitted(ConsumerRecord<String, byte[]> record) {
-        if (ofUpload(record)) {
+        ListingEvent read = readable(record);
+        if (read != null && read.getBatchId() != 0) {
             // Tasks of an upload are audited a chunk at a time by BatchAuditWorker
             // (listing.batch.parsed); deciding them here too would race it. Skipped before any
-            // database work: an upload of 10,000 rows sends 10,000 of these.
+            // database work (listing-service no longer sends these; older events may remain).
             meters.counter("marketops_audit_skipped_total", "reason", "batch_upload").increment();
             return;
         }
-        consumer.process(CONSUMER, record, r -> audit(ListingEvent.parseFrom(r.value())));
+        // An unreadable record is parsed again inside, so it fails there: retried, then dead-lettered.
+        consumer.process(CONSUMER, record, r -> audit(read != null ? read : ListingEvent.parseFrom(r.value())));
     }
 
-    /** Whether the event is a task of an upload; an unreadable one is not (it goes the retry and dead-letter way). */
-    private static boolean ofUpload(ConsumerRecord<String, byte[]> record) {
+    private static ListingEvent readable(ConsumerRecord<String, byte[]> record) {
         try {
-            return ListingEvent.parseFrom(record.value()).getBatchId() != 0;
+            return ListingEvent.parseFrom(record.value());
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            return false;
+            return null;
         }
     }
 
     void audit(ListingEvent e) throws Exception {
-        if (e.getBatchId() != 0) {
-            return; // see onSubmitted
-        }
         long started = System.nanoTime();
         AuditStrategyDecision strategy = config.auditStrategy(e.getCategoryId(), e.getSourceType(), e.getSourceUserType());
         AuditDecision decision = AuditDecision.of(strategy.getStrategy());
