@@ -101,3 +101,11 @@ apt_install() {
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# promtool (and prometheus) from Debian's prometheus package: the build's PromtoolTest runs promtool,
+# `platform.sh up --with-prometheus` runs prometheus.
+ensure_promtool() {
+  command -v promtool >/dev/null && command -v prometheus >/dev/null && return 0
+  apt_install prometheus
+  command -v promtool >/dev/null || die "promtool is still missing after installing the prometheus package"
+}

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.marketops.platform.testing.ListingFleetTestResource;
 import dev.marketops.platform.testing.SampleListings;
 import dev.marketops.platform.testing.Tokens;
+import dev.marketops.proto.listing.CreateTaskRequest;
+import dev.marketops.proto.listing.ListingCommandsGrpc;
+import dev.marketops.proto.listing.TransitionRequest;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -15,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -31,15 +36,69 @@ class AuditRoutingTest {
 
     @ConfigProperty(name = "marketops.test.listing-url")
     String listingUrl;
+    @GrpcClient("listing")
+    ListingCommandsGrpc.ListingCommandsBlockingStub commands;
 
+    /** The user SampleListings' drafts name as their creator. */
+    static final long CREATOR = 42;
+    /** A seeded shop of listing-service, run by merchant 1001 (merchant id = shop id). */
+    static final long SHOP = 1001;
+
+    /** listing-service as an operator (staff read every task). */
     RequestSpecification listing() {
-        return given().baseUri(listingUrl).contentType("application/json");
+        return listingAs(Tokens.bearer("operator", CREATOR));
     }
 
-    long submitted(Map<String, Object> draft) {
-        long taskId = listing().body(draft).post("/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
-        listing().body(Map.of("expectedVersion", 0)).post("/listings/" + taskId + "/actions/submit").then().statusCode(200);
+    RequestSpecification listingAs(String bearer) {
+        return given().baseUri(listingUrl).contentType("application/json").header("Authorization", bearer);
+    }
+
+    /** Who creates a draft of this user type: the role whose sources it names (listing-service's ListingOrigins). */
+    static String creatorOf(String sourceUserType) {
+        return switch (sourceUserType) {
+            case "merchant" -> Tokens.merchantBearer(CREATOR, SHOP);
+            default -> Tokens.bearer("operator", CREATOR);
+        };
+    }
+
+    /**
+     * A supplier system's listing: suppliers reach listing-service through supplier-sync-service
+     * (a platform service on gRPC), not its REST API, so the test creates it the same way.
+     */
+    long submittedBySupplierSync(Map<String, Object> draft) throws Exception {
+        CreateTaskRequest request = CreateTaskRequest.newBuilder().setRequestId(java.util.UUID.randomUUID().toString())
+                .setCategoryId(((Number) draft.get("categoryId")).longValue()).setTitle(String.valueOf(draft.get("title")))
+                .setSourceType(String.valueOf(draft.get("sourceType"))).setSourceUserType("system").setShopId(SHOP)
+                .setItemDataJson(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(draft.get("itemData")))
+                .build();
+        long taskId = commands.withDeadlineAfter(10, TimeUnit.SECONDS).createTask(request).getTaskId();
+        commands.withDeadlineAfter(10, TimeUnit.SECONDS).transition(TransitionRequest.newBuilder().setTaskId(taskId)
+                .setAction("submit").setExpectedVersion(0).setOperatorType("system").build());
         return taskId;
+    }
+
+    long submitted(Map<String, Object> draft) throws Exception {
+        String user = String.valueOf(draft.get("sourceUserType"));
+        if ("system".equals(user)) {
+            return submittedBySupplierSync(draft);
+        }
+        Map<String, Object> body = new java.util.HashMap<>(draft);
+        if (!"merchant".equals(user)) {
+            body.put("shopId", SHOP);
+        }
+        long taskId = listingAs(creatorOf(user)).body(body).post("/listings").then().statusCode(201)
+                .extract().jsonPath().getLong("taskId");
+        listingAs(creatorOf(user)).body(Map.of("expectedVersion", 0)).post("/listings/" + taskId + "/actions/submit")
+                .then().statusCode(200);
+        return taskId;
+    }
+
+    static RequestSpecification as(String bearer) {
+        return given().header("Authorization", bearer);
+    }
+
+    static RequestSpecification staff() {
+        return as(Tokens.bearer("operator", 7));
     }
 
     String statusOf(long taskId) {
@@ -73,7 +132,8 @@ class AuditRoutingTest {
     void automaticStrategiesApproveAValidListing(long category, String source, String user, String strategy) throws Exception {
         long taskId = submitted(SampleListings.draft(category, source, user));
         await("task " + taskId + " is approved", () -> "APPROVED".equals(statusOf(taskId)));
-        given().queryParam("taskId", taskId).get("/audit-logs").then().statusCode(200)
+        awaitLog(taskId);
+        staff().queryParam("taskId", taskId).get("/audit-logs").then().statusCode(200)
                 .body("[0].auditType", equalTo(strategy)).body("[0].auditAction", equalTo("approve"))
                 .body("[0].auditorType", equalTo("system"));
         listing().get("/listings/" + taskId).then().body("auditType", equalTo(strategy));
@@ -103,7 +163,7 @@ class AuditRoutingTest {
 
         given().header("Authorization", Tokens.bearer("auditor", 501))
                 .post("/reviews/" + approveReview + "/claim").then().statusCode(200).body("status", equalTo("claimed"))
-                .body("claimedBy", equalTo(501));
+                .body("claimedBy", equalTo("501"));
         given().header("Authorization", Tokens.bearer("auditor", 502)).contentType("application/json").body(Map.of("comment", "mine"))
                 .post("/reviews/" + approveReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_CLAIMED_BY_OTHER"));
         given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json").body(Map.of())
@@ -120,8 +180,8 @@ class AuditRoutingTest {
         given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json")
                 .body(Map.of("comment", "again"))
                 .post("/reviews/" + rejectReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_ALREADY_DECIDED"));
-        given().queryParam("taskId", approvedTask).get("/audit-logs").then()
-                .body("auditAction", equalTo(List.of("queue", "approve"))).body("[1].auditorId", equalTo(501));
+        staff().queryParam("taskId", approvedTask).get("/audit-logs").then()
+                .body("auditAction", equalTo(List.of("queue", "approve"))).body("[1].auditorId", equalTo("501"));
     }
 
     @Test
@@ -132,7 +192,8 @@ class AuditRoutingTest {
                 Map.of("date", d.plusDays(2).toString(), "price", 300)));
         long taskId = submitted(draft);
         await("task " + taskId + " is rejected", () -> "REJECTED".equals(statusOf(taskId)));
-        given().queryParam("taskId", taskId).get("/audit-logs").then()
+        awaitLog(taskId);
+        staff().queryParam("taskId", taskId).get("/audit-logs").then()
                 .body("[0].auditType", equalTo("auto")).body("[0].auditAction", equalTo("reject"))
                 .body("[0].ruleResults.violations.field", hasItem("price_calendar"))
                 .body("[0].rulesApplied", hasItem("hotel_price_calendar"));
@@ -148,12 +209,18 @@ class AuditRoutingTest {
         given().header("Authorization", "Bearer not-a-token").get("/reviews").then().statusCode(401);
     }
 
+    /** The AuditWorker moves the task in listing-service before its own log commits: wait for the log too. */
+    private void awaitLog(long taskId) throws InterruptedException {
+        await("task " + taskId + " has its audit log", () -> !staff().queryParam("taskId", taskId).get("/audit-logs")
+                .jsonPath().getList("$").isEmpty());
+    }
+
     private long awaitReview(long taskId) throws InterruptedException {
         long[] id = new long[1];
         await("task " + taskId + " is in the review queue", () -> {
             List<Map<String, Object>> items = given().header("Authorization", Tokens.bearer("auditor", 501)).queryParam("taskId", taskId).get("/reviews").jsonPath().getList("items");
-            return items.stream().filter(i -> ((Number) i.get("taskId")).longValue() == taskId).findFirst()
-                    .map(i -> id[0] = ((Number) i.get("reviewId")).longValue()).isPresent();
+            return items.stream().filter(i -> Long.parseLong(String.valueOf(i.get("taskId"))) == taskId).findFirst()
+                    .map(i -> id[0] = Long.parseLong(String.valueOf(i.get("reviewId")))).isPresent();
         });
         return id[0];
     }

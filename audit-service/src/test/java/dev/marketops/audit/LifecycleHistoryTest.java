@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.outbox.OutboxPublisher;
 import dev.marketops.platform.testing.ConfigServiceTestResource;
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.events.ListingEvent;
 import dev.marketops.proto.services.AuditQueriesGrpc;
 import dev.marketops.proto.services.AuditRecordList;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,9 +60,9 @@ class LifecycleHistoryTest {
 
         try (KafkaProducer<String, byte[]> producer = producer()) {
             send(producer, "listing.lifecycle", taskId, eventId, event.toByteArray());
-            await(() -> given().queryParam("taskId", taskId).get("/listing-events").jsonPath().getList("$").size() == 1,
+            await(() -> staff().queryParam("taskId", taskId).get("/listing-events").jsonPath().getList("$").size() == 1,
                     "the event is recorded");
-            given().queryParam("taskId", taskId).get("/listing-events").then().statusCode(200)
+            staff().queryParam("taskId", taskId).get("/listing-events").then().statusCode(200)
                     .body("[0].categoryName", equalTo("Hotel")).body("[0].eventType", equalTo("created"))
                     .body("[0].fromStatus", equalTo(null)).body("[0].toStatus", equalTo(0));
 
@@ -95,9 +97,23 @@ class LifecycleHistoryTest {
         }
     }
 
+    /** An operator: staff read every task's history without asking listing-service who owns it. */
+    private static RequestSpecification staff() {
+        return given().header("Authorization", Tokens.bearer("operator", 7));
+    }
+
+    @Test
+    void historyNeedsAVerifiedCallerWithListingRead() {
+        given().queryParam("taskId", 1).get("/listing-events").then().statusCode(401).body("code", equalTo("UNAUTHENTICATED"));
+        given().header("Authorization", Tokens.bearer("supplier_admin", 7)).queryParam("taskId", 1).get("/listing-events")
+                .then().statusCode(403);
+        given().header("Authorization", Tokens.bearer("auditor", 7)).queryParam("taskId", 1).get("/listing-events")
+                .then().statusCode(200);
+    }
+
     @Test
     void askingForHistoryWithoutATaskIsAProblem() {
-        given().get("/listing-events").then().statusCode(400).body("code", equalTo("MISSING_FIELD"))
+        staff().get("/listing-events").then().statusCode(400).body("code", equalTo("MISSING_FIELD"))
                 .body("field", equalTo("taskId"));
     }
 

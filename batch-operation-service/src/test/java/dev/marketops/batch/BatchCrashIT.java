@@ -54,9 +54,17 @@ class BatchCrashIT {
         fleet = new CatalogueFleet();
         fleetProps = fleet.start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(fleetProps.get("quarkus.grpc.clients.listing.port")))
-                .usePlaintext().build();
+                .usePlaintext()
+                // this test's own calls to the catalogue are a platform service's (no end user behind them)
+                .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(serviceAuth())).build();
         items = new CatalogueItems(fleetProps.get("marketops.test.listing-url"), ListingCommandsGrpc.newBlockingStub(channel),
                 CatalogCommandsGrpc.newBlockingStub(channel));
+    }
+
+    static io.grpc.Metadata serviceAuth() {
+        io.grpc.Metadata m = new io.grpc.Metadata();
+        m.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + Tokens.serviceToken());
+        return m;
     }
 
     @AfterAll
@@ -156,6 +164,88 @@ class BatchCrashIT {
                 batch.close();
             }
         }
+    }
+
+    @Test
+    void aBatchStoppedWithSigtermFinishesItsChunkThenTheRestResumesWithNothingRetriedOrDoubled() throws Exception {
+        // given 200 online items and a sheet taking them all offline, run in chunks of 20 with a pause
+        List<Long> ids = items.online(SampleListings.TOPUP, 200);
+        List<String> lines = new ArrayList<>(List.of("item_id,target_status"));
+        ids.forEach(id -> lines.add(id + ",offline"));
+        long operator = System.nanoTime() & 0xffffffffL;
+        int http = ServiceProcess.freePort();
+        ServiceProcess batch = start(http, true);
+        String base = "http://127.0.0.1:" + http;
+        long batchId;
+        try (KafkaConsumer<String, byte[]> events = statusEvents()) {
+            try {
+                batchId = RestAssured.given().header("Authorization", Tokens.bearer("operator", operator))
+                        .multiPart("file", "offline.csv", Sheets.csv(lines.toArray(String[]::new)))
+                        .multiPart("operationType", "status_change").post(base + "/batches").then().statusCode(201)
+                        .extract().jsonPath().getLong("batch.batchId");
+                awaitProgress(base, operator, batchId, b -> b.get("successCount").asInt() > 0);
+            } catch (RuntimeException | AssertionError e) {
+                batch.close();
+                throw e;
+            }
+            // when the service gets SIGTERM mid-batch (a rolling restart)
+            batch.close();
+            assertTrue(!batch.isAlive(), "the service did not exit within its grace period");
+            assertTrue(batch.logTail().contains("every claimed chunk finished and recorded"), batch.logTail());
+            // then no row is left held, and none was tried twice
+            List<JsonNode> stopped = rows(batchId);
+            assertEquals(0, stopped.stream().filter(r -> r.get("status").asText().equals("processing")).count(),
+                    "a row is still held after the graceful stop");
+            assertTrue(stopped.stream().anyMatch(r -> r.get("status").asText().equals("pending")), "the stop came after the last chunk");
+
+            // when it is started again, then the rest is done, every row once, each item offline once
+            batch = start(http, false);
+            try {
+                JsonNode done = awaitProgress(base, operator, batchId, b -> b.get("status").asText().equals("completed"));
+                assertEquals(ids.size(), done.get("successCount").asInt(), done.toString());
+                List<JsonNode> rows = rows(batchId);
+                assertEquals(ids.size(), rows.size());
+                assertTrue(rows.stream().allMatch(r -> r.get("attempts").asInt() == 1),
+                        "a row was tried again: " + rows.stream().filter(r -> r.get("attempts").asInt() != 1).limit(5).toList());
+                Map<Long, Integer> changes = new HashMap<>();
+                Set<Long> wanted = Set.copyOf(ids);
+                long deadline = System.currentTimeMillis() + 60_000;
+                long grace = Long.MAX_VALUE;
+                while (System.currentTimeMillis() < Math.min(deadline, grace)) {
+                    for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(300))) {
+                        GoodsStatusChangedEvent e = GoodsStatusChangedEvent.parseFrom(r.value());
+                        if (wanted.contains(e.getItemId()) && "offline".equals(e.getToStatus())) {
+                            changes.merge(e.getItemId(), 1, Integer::sum);
+                        }
+                    }
+                    if (changes.size() == ids.size() && grace == Long.MAX_VALUE) {
+                        grace = System.currentTimeMillis() + 2_000; // a late duplicate would arrive right behind
+                    }
+                }
+                assertEquals(ids.size(), changes.size());
+                assertTrue(changes.values().stream().allMatch(n -> n == 1), "some item went offline twice");
+            } finally {
+                batch.close();
+            }
+        }
+    }
+
+    /** Every row of the batch (status, attempts), read from the batch schema: also while the service is stopped. */
+    static List<JsonNode> rows(long batchId) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/marketops_test",
+                "postgres", "postgres");
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT row_no, status, attempts FROM batch.operation_batch_item WHERE batch_id = ? ORDER BY row_no")) {
+            ps.setLong(1, batchId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(JSON.createObjectNode().put("rowNo", rs.getInt(1)).put("status", rs.getString(2))
+                            .put("attempts", rs.getInt(3)));
+                }
+            }
+        }
+        return out;
     }
 
     static KafkaConsumer<String, byte[]> statusEvents() {

@@ -2,7 +2,6 @@ package dev.marketops.batch;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.testing.SampleListings;
@@ -30,8 +29,12 @@ import org.junit.jupiter.api.Test;
 class CatalogueBatchTest {
 
     @GrpcClient("listing")
-    CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
+    CatalogCommandsGrpc.CatalogCommandsBlockingStub catalogStub;
     @GrpcClient("listing")
+    ListingCommandsGrpc.ListingCommandsBlockingStub listingStub;
+    // the injected stubs carry the configured deadline as an instant fixed at injection (a slow
+    // start-up on a loaded machine used it up): each test takes stubs with a deadline of its own
+    CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
     @ConfigProperty(name = "marketops.test.listing-url", defaultValue = "unset")
     String listingUrl;
@@ -41,6 +44,8 @@ class CatalogueBatchTest {
 
     @BeforeEach
     void fixtures() {
+        catalog = catalogStub.withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS);
+        listing = listingStub.withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS);
         items = new CatalogueItems(listingUrl, listing, catalog);
     }
 
@@ -79,9 +84,10 @@ class CatalogueBatchTest {
     void goodsGoOfflineByIdsWithBeforeAndAfterAndTheUndoPutsThemBack() {
         // given three online items and a sheet taking two offline, with one unknown id
         List<Long> ids = items.online(SampleListings.TOPUP, 3);
+        // ids as text cells, as the template's Text columns keep them (a number cell would round a snowflake id)
         byte[] sheet = Sheets.xlsx(new Object[]{"item_id", "target_status", "reason"},
-                new Object[]{ids.get(0), "offline", "season over"},
-                new Object[]{ids.get(1), "offline", "season over"},
+                new Object[]{String.valueOf(ids.get(0)), "offline", "season over"},
+                new Object[]{String.valueOf(ids.get(1)), "offline", "season over"},
                 new Object[]{999_999_999_999L, "offline", "typo"});
 
         // when a dry run is uploaded, then it reports what would change and changes nothing
@@ -115,7 +121,7 @@ class CatalogueBatchTest {
     }
 
     @Test
-    void pricesChangeOncePerRowAndTheUndoReportsConflicts() {
+    void pricesChangeOncePerRowAndTheUndoReportsConflicts() throws Exception {
         Assumptions.assumeTrue(implemented(), "listing-service does not implement AdjustPrices yet");
         List<Long> ids = items.online(SampleListings.TOPUP, 2);
         long before = items.read(ids).get(ids.get(0)).getSkus(0).getSalePriceCents();
@@ -127,7 +133,18 @@ class CatalogueBatchTest {
         assertEquals(before + 30, items.read(ids).get(ids.get(0)).getSkus(0).getSalePriceCents());
         byte[] result = given().header("Authorization", Tokens.bearer("operator", operator)).get("/batches/" + id + "/result.xlsx")
                 .then().statusCode(200).extract().asByteArray();
-        assertNotNull(result);
+        // the result file lists both rows as succeeded, each with its item and the price before and after
+        List<List<String>> rows = BatchUploadTest.read(result);
+        assertEquals(List.of("row", "target_type", "target_id", "status", "before", "after", "error_code", "error_field",
+                "error"), rows.get(0).subList(0, 9));
+        assertEquals(3, rows.size(), rows.toString());
+        for (int r = 1; r <= 2; r++) {
+            assertEquals(String.valueOf(r + 1), rows.get(r).get(0), rows.get(r).toString());
+            assertEquals(String.valueOf(ids.get(r - 1)), rows.get(r).get(2), rows.get(r).toString());
+            assertEquals("succeeded", rows.get(r).get(3), rows.get(r).toString());
+            assertTrue(!rows.get(r).get(4).isEmpty() && !rows.get(r).get(5).isEmpty(), "before and after: " + rows.get(r));
+        }
+        assertTrue(rows.get(1).get(5).contains(String.valueOf(before + 30)), "the new price in cents: " + rows.get(1));
 
         // someone changes the second item's price since; the undo puts the first back and reports the second
         catalog.adjustPrices(AdjustPricesRequest.newBuilder().addChanges(dev.marketops.proto.catalog.PriceChange.newBuilder()
@@ -182,6 +199,80 @@ class CatalogueBatchTest {
         JsonPath imported = awaitFinished(codes.getLong("batch.batchId"));
         assertEquals(2, imported.getInt("successCount"));
         assertEquals(2, items.read(List.of(deal)).get(deal).getSkus(0).getStock());
+    }
+
+    @Test
+    void aMerchantsBatchRunsAsThatMerchantAndTouchesOnlyItsOwnShopsGoods() {
+        // given an item of the merchant's shop and one of another shop
+        long shop = 5150;
+        long own = items.online(SampleListings.TOPUP, 1, shop).get(0);
+        long foreign = items.online(SampleListings.TOPUP, 1, 5151).get(0);
+        String merchant = Tokens.merchantBearer(42, shop);
+        byte[] sheet = Sheets.csv("item_id,target_status,reason", own + ",offline,sold out", foreign + ",offline,not mine");
+
+        // when the merchant takes both offline in one batch
+        JsonPath created = given().header("Authorization", merchant).multiPart("file", "mine.csv", sheet)
+                .multiPart("operationType", "status_change").post("/batches").then().statusCode(201).extract().jsonPath();
+        long id = created.getLong("batch.batchId");
+        assertEquals("merchant", created.getString("batch.createdByType"));
+        assertEquals(shop, created.getLong("batch.createdByMerchant"));
+        JsonPath done = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            done = given().header("Authorization", merchant).get("/batches/" + id).then().statusCode(200).extract().jsonPath();
+            if (List.of("completed", "partial_success", "failed").contains(done.getString("status"))) {
+                break;
+            }
+            sleep(200);
+        }
+
+        // then the catalogue, seeing the merchant behind the chunk, changes its own item only
+        assertEquals("partial_success", done.getString("status"), done.prettify());
+        assertEquals("offline", items.read(List.of(own)).get(own).getStatus());
+        assertEquals("online", items.read(List.of(foreign)).get(foreign).getStatus());
+        JsonPath rows = given().header("Authorization", merchant).get("/batches/" + id + "/items").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("succeeded", rows.getString("items[0].status"));
+        assertEquals("failed", rows.getString("items[1].status"));
+        // and another merchant cannot even see the batch
+        given().header("Authorization", Tokens.merchantBearer(42, 5151)).get("/batches/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void aBatchDefinedByAFilterShowsItsRowCountAndNeedsConfirmAboveTheLimit() {
+        // the test profile confirms above 1 row (marketops.batch.confirm-above)
+        items.online(SampleListings.TOPUP, 2);
+        String params = "{\"categoryIds\": [" + SampleListings.TOPUP + "], \"shopId\": 5150, \"mode\": \"add\", \"value\": 0.01}";
+        var refused = given().header("Authorization", Tokens.bearer("operator", operator)).multiPart("operationType", "price_adjust")
+                .multiPart("params", params).multiPart("dryRun", "true").post("/batches").then().statusCode(409)
+                .extract().jsonPath();
+        assertEquals("CONFIRM_REQUIRED", refused.getString("code"));
+        assertTrue(refused.getInt("rowCount") >= 2, refused.prettify());
+        assertEquals(1, refused.getInt("confirmAbove"));
+        // confirmed, the same filter becomes a batch of that many rows (a dry run: nothing changes)
+        JsonPath ok = given().header("Authorization", Tokens.bearer("operator", operator)).multiPart("operationType", "price_adjust")
+                .multiPart("params", params).multiPart("dryRun", "true").multiPart("confirm", "true").post("/batches").then()
+                .statusCode(201).extract().jsonPath();
+        assertTrue(ok.getInt("batch.totalCount") >= refused.getInt("rowCount"), ok.prettify());
+
+        // a whole shop's status is one row standing for all the shop's goods: the count is of the goods
+        String shopParams = "{\"shopId\": 5150, \"targetStatus\": \"offline\"}";
+        var shopRefused = given().header("Authorization", Tokens.bearer("operator", operator)).multiPart("operationType", "status_change")
+                .multiPart("params", shopParams).multiPart("dryRun", "true").post("/batches").then().statusCode(409)
+                .extract().jsonPath();
+        assertEquals("CONFIRM_REQUIRED", shopRefused.getString("code"));
+        assertTrue(shopRefused.getInt("rowCount") >= 2, shopRefused.prettify());
+        given().header("Authorization", Tokens.bearer("operator", operator)).multiPart("operationType", "status_change")
+                .multiPart("params", shopParams).multiPart("dryRun", "true").multiPart("confirm", "true").post("/batches").then()
+                .statusCode(201);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private boolean implemented() {

@@ -17,25 +17,38 @@ public class CatalogueFleet implements QuarkusTestResourceLifecycleManager {
 
     private final ConfigServiceTestResource config = new ConfigServiceTestResource();
     private ServiceProcess listing;
+    private int listingHttp;
+    private Map<String, String> listingProps;
 
     @Override
     public Map<String, String> start() {
         Map<String, String> configPorts = config.start();
         String configPort = configPorts.get("quarkus.grpc.clients.config.port");
-        int listingHttp = ServiceProcess.freePort();
+        listingHttp = ServiceProcess.freePort();
         int listingGrpc = ServiceProcess.freePort();
-        listing = ServiceProcess.start("listing-service", listingHttp, Map.of(
+        listingProps = Map.of(
                 "quarkus.grpc.server.port", String.valueOf(listingGrpc),
                 "quarkus.grpc.server.test-port", String.valueOf(listingGrpc),
                 "quarkus.http.test-port", String.valueOf(listingHttp),
                 "quarkus.grpc.clients.config.port", configPort,
                 "quarkus.grpc.clients.config.test-port", configPort,
-                "quarkus.flyway.validate-on-migrate", "false"));
+                "quarkus.flyway.validate-on-migrate", "false");
+        listing = ServiceProcess.start("listing-service", listingHttp, listingProps);
         Map<String, String> out = new HashMap<>(configPorts);
         out.put("quarkus.grpc.clients.listing.port", String.valueOf(listingGrpc));
         out.put("quarkus.grpc.clients.listing.test-port", String.valueOf(listingGrpc));
         out.put("marketops.test.listing-url", "http://127.0.0.1:" + listingHttp);
         return out;
+    }
+
+    /** kill -9 of listing-service (fault tests): it gets no chance to finish anything. */
+    public void killListing() {
+        listing.kill();
+    }
+
+    /** listing-service again, on the same ports (what a restarted pod behind its Service looks like). */
+    public void restartListing() {
+        listing = ServiceProcess.start("listing-service", listingHttp, listingProps);
     }
 
     @Override

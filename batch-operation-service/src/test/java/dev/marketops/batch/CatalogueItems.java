@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
 import dev.marketops.proto.catalog.CreateItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
@@ -34,24 +35,33 @@ final class CatalogueItems {
     }
 
     List<Long> online(long categoryId, int n) {
+        return online(categoryId, n, 5150L);
+    }
+
+    /** Online items of the shop {@code merchantId} (made by its merchant user 42). */
+    List<Long> online(long categoryId, int n, long merchantId) {
         // A loaded machine can make the peer's config lookup time out (CONFIG_UNAVAILABLE): create what is missing again.
         List<Long> ids = new ArrayList<>();
+        String last = "";
         for (int attempt = 0; attempt < 5 && ids.size() < n; attempt++) {
             List<Map<String, Object>> tasks = new ArrayList<>();
             for (int i = ids.size(); i < n; i++) {
                 Map<String, Object> t = new HashMap<>(SampleListings.draft(categoryId, "merchant_portal", "merchant"));
-                t.put("merchantId", 5150L);
+                t.put("merchantId", merchantId);
                 tasks.add(t);
             }
-            var reply = given().contentType("application/json").body(Map.of("tasks", tasks))
+            // the drafts' merchant and creator (42, SampleListings) are the token's: listing-service takes them from it
+            var reply = given().header("Authorization", Tokens.merchantBearer(42, merchantId)).contentType("application/json")
+                    .body(Map.of("tasks", tasks))
                     .post(listingUrl + "/listings/batch").then().statusCode(200).extract().jsonPath();
+            last = reply.prettify();
             for (Object id : reply.getList("results.taskId")) {
                 if (id != null) {
-                    ids.add(((Number) id).longValue());
+                    ids.add(Long.parseLong(id.toString()));
                 }
             }
         }
-        assertEquals(n, ids.size(), "listing tasks could not be created");
+        assertEquals(n, ids.size(), "listing tasks could not be created: " + last);
         transition(ids, TransitionManyRequest.newBuilder().setAction("submit").setOperatorType("merchant"));
         transition(ids, TransitionManyRequest.newBuilder().setAction("approve").setOperatorType("auditor").setOperatorId(7)
                 .setAuditType("manual").setReason("ok"));

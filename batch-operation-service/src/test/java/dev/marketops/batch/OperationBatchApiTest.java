@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.marketops.proto.services.BatchProgress;
 import dev.marketops.proto.services.BatchQueriesGrpc;
 import dev.marketops.proto.services.BatchRef;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marketops.platform.testing.OpenApiIds;
 import dev.marketops.platform.testing.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.grpc.GrpcClient;
@@ -18,6 +21,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +87,7 @@ class OperationBatchApiTest {
                 .body("totalCount", equalTo(10_000)).body("successCount", equalTo(3_900))
                 .body("failedCount", equalTo(90)).body("skippedCount", equalTo(10)).body("pendingCount", equalTo(6_000))
                 .body("errorPolicy", equalTo("ignore_failed"))
-                .body("categoryIds", contains(2100, 3100))
+                .body("categoryIds", contains("2100", "3100"))
                 .body("operationParams.adjust_value", equalTo(-20));
 
         // and gRPC answers the same
@@ -104,16 +108,44 @@ class OperationBatchApiTest {
 
         // then their history is newest first
         given().header("Authorization", Tokens.bearer("admin", 1)).queryParam("createdBy", operator).get("/batches").then().statusCode(200)
-                .body("items.batchId", contains(newest, middle, oldest))
+                .body("items.batchId", contains(String.valueOf(newest), String.valueOf(middle), String.valueOf(oldest)))
                 .body("total", equalTo(3)).body("page", equalTo(0)).body("size", equalTo(20));
         // and filters narrow it
         given().header("Authorization", Tokens.bearer("admin", 1)).queryParam("createdBy", operator).queryParam("operationType", "price_adjust").get("/batches").then()
-                .body("items.batchId", contains(newest, oldest));
+                .body("items.batchId", contains(String.valueOf(newest), String.valueOf(oldest)));
         given().header("Authorization", Tokens.bearer("admin", 1)).queryParam("createdBy", operator).queryParam("status", "failed").get("/batches").then()
-                .body("items.batchId", contains(middle));
+                .body("items.batchId", contains(String.valueOf(middle)));
         // and pages split it
         given().header("Authorization", Tokens.bearer("admin", 1)).queryParam("createdBy", operator).queryParam("size", 2).queryParam("page", 1).get("/batches").then()
-                .body("items.batchId", contains(oldest)).body("total", equalTo(3));
+                .body("items.batchId", contains(String.valueOf(oldest))).body("total", equalTo(3));
+    }
+
+    /** A real upload's snowflake batch id (above 2^53) is a string in JSON, in the SSE stream too, and the OpenAPI document says so. */
+    @Test
+    void idsAreStringsInJsonAndInTheOpenApiDocument() throws Exception {
+        long user = (1L << 53) + randomId();
+        String token = Tokens.bearer("operator", user);
+        String reply = given().header("Authorization", token).multiPart("file", "ids.csv", Sheets.csv("item_id,value", "1,x"))
+                .multiPart("operationType", "price_adjust").post("/batches").then().statusCode(201).extract().asString();
+        JsonNode batch = new ObjectMapper().readTree(reply).path("batch");
+        assertTrue(batch.path("batchId").isTextual(), reply);
+        long batchId = Long.parseLong(batch.path("batchId").textValue());
+        assertTrue(batchId > 1L << 53, "a snowflake id is above 2^53: " + batchId);
+        assertEquals(Long.toString(user), batch.path("createdBy").textValue(), reply);
+        assertTrue(batch.path("totalCount").isNumber(), "counts stay numbers: " + reply);
+
+        JsonNode read = new ObjectMapper().readTree(given().header("Authorization", token).get("/batches/" + batchId)
+                .then().statusCode(200).extract().asString());
+        assertEquals(Long.toString(batchId), read.path("batchId").textValue());
+        String stream = given().header("Authorization", token).get("/batches/" + batchId + "/events").then().statusCode(200)
+                .extract().asString();
+        assertTrue(stream.contains("\"batchId\":\"" + batchId + "\""), stream);
+
+        JsonNode openapi = new ObjectMapper().readTree(given().accept("application/json").get("/q/openapi?format=json")
+                .then().statusCode(200).extract().asString());
+        assertEquals(List.of(), OpenApiIds.integerIds(openapi), "integer-typed ids in /q/openapi");
+        assertEquals("string", openapi.at("/components/schemas/BatchView/properties/batchId/type").asText());
+        assertEquals("int64", openapi.at("/components/schemas/BatchView/properties/batchId/format").asText());
     }
 
     @Test

@@ -41,7 +41,7 @@ class AuditStrategyResolutionApiTest {
     void anExactRowDecides() {
         resolve(MOVIE, "supplier_push", "system").statusCode(200)
                 .body("strategy", equalTo("fast_track")).body("configured", equalTo(true))
-                .body("matchedCategoryId", equalTo((int) MOVIE)).body("reason", containsString("user type system"));
+                .body("matchedCategoryId", equalTo(String.valueOf(MOVIE))).body("reason", containsString("user type system"));
 
         AuditStrategyDecision d = grpcResolve(MOVIE, "supplier_push", "system");
         assertEquals("fast_track", d.getStrategy());
@@ -70,14 +70,14 @@ class AuditStrategyResolutionApiTest {
 
         // then the hotel's supplier-pull row applies
         resolve(boutique, "supplier_pull", "system").statusCode(200)
-                .body("strategy", equalTo("fast_track")).body("matchedCategoryId", equalTo((int) HOTEL))
+                .body("strategy", equalTo("fast_track")).body("matchedCategoryId", equalTo(String.valueOf(HOTEL)))
                 .body("reason", containsString("ancestor category " + HOTEL));
         assertEquals(HOTEL, grpcResolve(boutique, "supplier_pull", "system").getMatchedCategoryId());
 
         // when it gets its own row, that row wins
         postAuditRow(auditRow(boutique, "supplier_pull", null, "manual")).statusCode(201);
         resolve(boutique, "supplier_pull", "system").statusCode(200)
-                .body("strategy", equalTo("manual")).body("matchedCategoryId", equalTo((int) boutique));
+                .body("strategy", equalTo("manual")).body("matchedCategoryId", equalTo(String.valueOf(boutique)));
         assertEquals("manual", grpcResolve(boutique, "supplier_pull", "system").getStrategy());
     }
 

@@ -1,6 +1,6 @@
 package dev.marketops.config;
 
-import static io.restassured.RestAssured.given;
+import static dev.marketops.config.ConfigFixtures.admin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,9 +25,9 @@ class CategoryApiTest {
 
     @Test
     void theSevenSeedCategoriesAreServedOverRestAndGrpc() {
-        given().get("/categories").then().statusCode(200)
+        admin().get("/categories").then().statusCode(200)
                 .body("categoryCode", hasItems("DEAL", "OPV", "HOTEL", "MOVIE", "TOPUP", "GIFTCARD", "LOCAL_BUNDLE"));
-        given().get("/categories/2100").then().statusCode(200)
+        admin().get("/categories/2100").then().statusCode(200)
                 .body("categoryCode", equalTo("HOTEL")).body("level", equalTo(2))
                 .body("inventoryModel", equalTo("date_based")).body("priceModel", equalTo("calendar"));
 
@@ -42,30 +42,30 @@ class CategoryApiTest {
     @Test
     void aChildCategoryInheritsModelsAndItsLevelFromTheParent() {
         String code = "CONCERT_" + ThreadLocalRandom.current().nextInt(1_000_000);
-        given().contentType("application/json")
+        admin().contentType("application/json")
                 .body(Map.of("code", code, "name", "Concert tickets", "parentId", 3000))
                 .post("/categories").then().statusCode(201)
                 .body("level", equalTo(2)).body("inventoryModel", equalTo("seat_based"))
                 .body("priceModel", equalTo("session"));
-        given().contentType("application/json")
+        admin().contentType("application/json")
                 .body(Map.of("code", code, "name", "again", "parentId", 3000))
                 .post("/categories").then().statusCode(409).body("code", equalTo("DUPLICATE_CATEGORY_CODE"));
     }
 
     @Test
     void badInputIsAProblemNamingTheField() {
-        given().get("/categories/424242").then().statusCode(404)
+        admin().get("/categories/424242").then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("UNKNOWN_CATEGORY"));
-        given().contentType("application/json").body(Map.of("name", "no code"))
+        admin().contentType("application/json").body(Map.of("name", "no code"))
                 .post("/categories").then().statusCode(400)
                 .body("code", equalTo("MISSING_FIELD")).body("field", equalTo("code"));
-        given().contentType("application/json").body(Map.of("code", "X_" + System.nanoTime(), "name", "n", "parentId", 1101))
+        admin().contentType("application/json").body(Map.of("code", "X_" + System.nanoTime(), "name", "n", "parentId", 1101))
                 .post("/categories").then().statusCode(400)
                 .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("parentId"));
-        given().contentType("application/json").body(Map.of("code", "Y_" + System.nanoTime(), "name", "n",
+        admin().contentType("application/json").body(Map.of("code", "Y_" + System.nanoTime(), "name", "n",
                         "inventoryModel", "bottomless"))
                 .post("/categories").then().statusCode(400).body("field", equalTo("inventoryModel"));
-        given().contentType("application/json").body("{\"code\": ").post("/categories").then()
+        admin().contentType("application/json").body("{\"code\": ").post("/categories").then()
                 .statusCode(400).body("code", equalTo("MALFORMED_JSON"));
     }
 }

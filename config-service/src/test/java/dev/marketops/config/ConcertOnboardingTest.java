@@ -1,12 +1,12 @@
 package dev.marketops.config;
 
+import static dev.marketops.config.ConfigFixtures.admin;
 import static dev.marketops.config.ConfigFixtures.attribute;
 import static dev.marketops.config.ConfigFixtures.auditRow;
 import static dev.marketops.config.ConfigFixtures.postAttribute;
 import static dev.marketops.config.ConfigFixtures.postAuditRow;
 import static dev.marketops.config.ConfigFixtures.resolve;
 import static dev.marketops.config.ConfigFixtures.unique;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,11 +41,11 @@ class ConcertOnboardingTest {
     @Test
     void concertTicketsAreOnboardedThroughTheApiAlone() {
         // Step 1: the category tree, ENTERTAINMENT > PERFORMANCE > CONCERT
-        long performance = given().contentType("application/json")
+        long performance = admin().contentType("application/json")
                 .body(Map.of("code", unique("PERFORMANCE"), "name", "Performance tickets", "parentId", ENTERTAINMENT))
                 .post("/categories").then().statusCode(201).body("level", equalTo(2))
                 .extract().jsonPath().getLong("categoryId");
-        long concert = given().contentType("application/json")
+        long concert = admin().contentType("application/json")
                 .body(Map.of("code", unique("CONCERT"), "name", "Concert tickets", "parentId", performance))
                 .post("/categories").then().statusCode(201).body("level", equalTo(3))
                 .body("inventoryModel", equalTo("seat_based")).body("priceModel", equalTo("session"))
@@ -72,9 +72,9 @@ class ConcertOnboardingTest {
         postAuditRow(auditRow(concert, "merchant_app", "merchant", "manual")).statusCode(201);
 
         // then the schema answers with the tree and the attributes
-        given().get("/categories/" + concert + "/schema").then().statusCode(200)
-                .body("category.categoryId", equalTo((int) concert))
-                .body("ancestorIds", contains((int) ENTERTAINMENT, (int) performance))
+        admin().get("/categories/" + concert + "/schema").then().statusCode(200)
+                .body("category.categoryId", equalTo(String.valueOf(concert)))
+                .body("ancestorIds", contains(String.valueOf(ENTERTAINMENT), String.valueOf(performance)))
                 .body("attributes.code", equalTo(CONCERT_ATTRIBUTES))
                 .body("attributes.find { it.code == 'show_time' }.validationRule.min", equalTo("now"))
                 .body("attributes.find { it.code == 'seat_zone' }.enumValues",
@@ -88,7 +88,7 @@ class ConcertOnboardingTest {
         // and so does the resolution, for each source
         resolve(concert, "supplier_pull", "system").statusCode(200)
                 .body("strategy", equalTo("auto")).body("configured", equalTo(true))
-                .body("matchedCategoryId", equalTo((int) concert));
+                .body("matchedCategoryId", equalTo(String.valueOf(concert)));
         resolve(concert, "merchant_app", "merchant").statusCode(200).body("strategy", equalTo("manual"));
         resolve(concert, "operator_form", "operator").statusCode(200).body("strategy", equalTo("skip"));
         AuditStrategyDecision push = grpc.resolveAuditStrategy(ResolveAuditStrategyRequest.newBuilder()

@@ -2,7 +2,9 @@ package dev.marketops.config;
 
 import static io.restassured.RestAssured.given;
 
+import dev.marketops.platform.testing.Tokens;
 import io.agroal.api.AgroalDataSource;
+import io.restassured.specification.RequestSpecification;
 import io.restassured.response.ValidatableResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,13 +24,26 @@ final class ConfigFixtures {
     private ConfigFixtures() {
     }
 
+    /** The admin whose token the scenarios send: configuration changes are CONFIG_WRITE, admins only. */
+    static final long ADMIN_ID = 1;
+
+    /** A request as the admin. */
+    static RequestSpecification admin() {
+        return given().header("Authorization", Tokens.bearer("admin", ADMIN_ID));
+    }
+
+    /** A request as a user of {@code role} (merchants: their own shop). */
+    static RequestSpecification as(String role, long userId) {
+        return given().header("Authorization", Tokens.bearer(role, userId));
+    }
+
     static String unique(String prefix) {
         return prefix + "_" + ThreadLocalRandom.current().nextInt(100_000_000);
     }
 
     /** Creates a category under the parent through the REST API and returns its id. */
     static long createCategory(String codePrefix, String name, long parentId) {
-        return given().contentType("application/json")
+        return admin().contentType("application/json")
                 .body(Map.of("code", unique(codePrefix), "name", name, "parentId", parentId))
                 .post("/categories").then().statusCode(201)
                 .extract().jsonPath().getLong("categoryId");
@@ -84,7 +99,7 @@ final class ConfigFixtures {
     }
 
     static ValidatableResponse postAttribute(long categoryId, AttributeBody attribute) {
-        return given().contentType("application/json").body(attribute.build())
+        return admin().contentType("application/json").body(attribute.build())
                 .post("/categories/" + categoryId + "/attributes").then();
     }
 
@@ -98,11 +113,11 @@ final class ConfigFixtures {
     }
 
     static ValidatableResponse postAuditRow(Map<String, Object> row) {
-        return given().contentType("application/json").body(row).post("/audit-configs").then();
+        return admin().contentType("application/json").body(row).post("/audit-configs").then();
     }
 
     static ValidatableResponse resolve(long categoryId, String sourceType, String userType) {
-        var request = given().queryParam("categoryId", categoryId).queryParam("sourceType", sourceType);
+        var request = admin().queryParam("categoryId", categoryId).queryParam("sourceType", sourceType);
         if (userType != null) {
             request.queryParam("sourceUserType", userType);
         }

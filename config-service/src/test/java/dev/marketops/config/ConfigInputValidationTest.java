@@ -1,12 +1,12 @@
 package dev.marketops.config;
 
+import static dev.marketops.config.ConfigFixtures.admin;
 import static dev.marketops.config.ConfigFixtures.attribute;
 import static dev.marketops.config.ConfigFixtures.auditRow;
 import static dev.marketops.config.ConfigFixtures.createCategory;
 import static dev.marketops.config.ConfigFixtures.postAttribute;
 import static dev.marketops.config.ConfigFixtures.postAuditRow;
 import static dev.marketops.config.ConfigFixtures.publishedFor;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,9 +36,9 @@ class ConfigInputValidationTest {
 
     /** The number of attribute rows, audit rows and config.publish events of the category. */
     private String footprint() {
-        int attributes = given().queryParam("includeInactive", true).get("/categories/" + category + "/attributes")
+        int attributes = admin().queryParam("includeInactive", true).get("/categories/" + category + "/attributes")
                 .then().statusCode(200).extract().jsonPath().getList("$").size();
-        int auditRows = given().queryParam("categoryId", category).queryParam("includeInactive", true)
+        int auditRows = admin().queryParam("categoryId", category).queryParam("includeInactive", true)
                 .get("/audit-configs").then().statusCode(200).extract().jsonPath().getList("$").size();
         return attributes + " attributes, " + auditRows + " audit rows, " + publishedFor(db, category).size() + " events";
     }
@@ -87,23 +87,23 @@ class ConfigInputValidationTest {
     @Test
     void anAttributeUpdateAgainstAnOldVersionIsStale() {
         postAttribute(category, attribute("artist").rule("maxLength", 100)).statusCode(201).body("version", equalTo(0));
-        given().contentType("application/json").body(Map.of("version", 0, "required", true))
+        admin().contentType("application/json").body(Map.of("version", 0, "required", true))
                 .put("/categories/" + category + "/attributes/artist").then().statusCode(200)
                 .body("version", equalTo(1)).body("required", equalTo(true)).body("validationRule.maxLength", equalTo(100));
         String before = footprint();
 
-        given().contentType("application/json").body(Map.of("version", 0, "name", "Band"))
+        admin().contentType("application/json").body(Map.of("version", 0, "name", "Band"))
                 .put("/categories/" + category + "/attributes/artist").then().statusCode(409)
                 .body("code", equalTo("STALE_VERSION")).body("currentVersion", equalTo(1));
-        given().contentType("application/json").body(Map.of("name", "Band"))
+        admin().contentType("application/json").body(Map.of("name", "Band"))
                 .put("/categories/" + category + "/attributes/artist").then().statusCode(400)
                 .body("code", equalTo("MISSING_FIELD")).body("field", equalTo("version"));
-        given().contentType("application/json").body(Map.of("version", 1, "type", "enum"))
+        admin().contentType("application/json").body(Map.of("version", 1, "type", "enum"))
                 .put("/categories/" + category + "/attributes/artist").then().statusCode(400)
                 .body("field", equalTo("enumValues"));
 
         assertEquals(before, footprint());
-        given().get("/categories/" + category + "/attributes/artist").then().body("name", equalTo("artist"));
+        admin().get("/categories/" + category + "/attributes/artist").then().body("name", equalTo("artist"));
     }
 
     @Test
@@ -138,19 +138,19 @@ class ConfigInputValidationTest {
     void auditRowAndCategoryUpdatesAgainstAnOldVersionAreStale() {
         long configId = postAuditRow(auditRow(category, "merchant_app", "merchant", "manual")).statusCode(201)
                 .extract().jsonPath().getLong("configId");
-        given().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "auto"))
+        admin().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "auto"))
                 .put("/audit-configs/" + configId).then().statusCode(200)
                 .body("auditStrategy", equalTo("auto")).body("version", equalTo(1));
-        given().contentType("application/json").body(Map.of("version", 0, "name", "Renamed"))
+        admin().contentType("application/json").body(Map.of("version", 0, "name", "Renamed"))
                 .put("/categories/" + category).then().statusCode(200).body("version", equalTo(1));
         String before = footprint();
 
-        given().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "skip"))
+        admin().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "skip"))
                 .put("/audit-configs/" + configId).then().statusCode(409)
                 .body("code", equalTo("STALE_VERSION")).body("currentVersion", equalTo(1));
-        given().contentType("application/json").body(Map.of("version", 1, "sourceType", "api"))
+        admin().contentType("application/json").body(Map.of("version", 1, "sourceType", "api"))
                 .put("/audit-configs/" + configId).then().statusCode(400).body("field", equalTo("sourceType"));
-        given().contentType("application/json").body(Map.of("version", 0, "name", "Again"))
+        admin().contentType("application/json").body(Map.of("version", 0, "name", "Again"))
                 .put("/categories/" + category).then().statusCode(409)
                 .body("code", equalTo("STALE_VERSION")).body("currentVersion", equalTo(1));
 

@@ -1,12 +1,12 @@
 package dev.marketops.config;
 
+import static dev.marketops.config.ConfigFixtures.admin;
 import static dev.marketops.config.ConfigFixtures.attribute;
 import static dev.marketops.config.ConfigFixtures.auditRow;
 import static dev.marketops.config.ConfigFixtures.createCategory;
 import static dev.marketops.config.ConfigFixtures.postAttribute;
 import static dev.marketops.config.ConfigFixtures.postAuditRow;
 import static dev.marketops.config.ConfigFixtures.publishedFor;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,9 +57,9 @@ class ConfigPublishEventTest {
         postAttribute(category, attribute("hall")).statusCode(201);
         long configId = postAuditRow(auditRow(category, "api", null, "auto")).statusCode(201)
                 .extract().jsonPath().getLong("configId");
-        given().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "manual"))
+        admin().contentType("application/json").body(Map.of("version", 0, "auditStrategy", "manual"))
                 .put("/audit-configs/" + configId).then().statusCode(200);
-        given().delete("/categories/" + category + "/attributes/hall").then().statusCode(200);
+        admin().delete("/categories/" + category + "/attributes/hall").then().statusCode(200);
 
         // then the outbox holds one event per change, all keyed and identified by the category
         List<OutboxRow> rows = publishedFor(db, category);
@@ -73,7 +73,7 @@ class ConfigPublishEventTest {
         });
 
         // and a deactivation that changes nothing announces nothing
-        given().delete("/categories/" + category + "/attributes/hall").then().statusCode(200);
+        admin().delete("/categories/" + category + "/attributes/hall").then().statusCode(200);
         assertEquals(5, publishedFor(db, category).size());
     }
 

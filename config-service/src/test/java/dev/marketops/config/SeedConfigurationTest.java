@@ -1,11 +1,11 @@
 package dev.marketops.config;
 
-import static io.restassured.RestAssured.given;
+import static dev.marketops.config.ConfigFixtures.admin;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.empty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -30,7 +30,7 @@ class SeedConfigurationTest {
     @Test
     void everyOneOfTheSevenCategoriesHasItsAttributesInSortOrder() {
         ATTRIBUTES.forEach((categoryId, codes) -> {
-            List<String> served = given().get("/categories/" + categoryId + "/schema").then().statusCode(200)
+            List<String> served = admin().get("/categories/" + categoryId + "/schema").then().statusCode(200)
                     .extract().jsonPath().getList("attributes.code", String.class);
             // The seed declares nothing on the roots, so the schema is the category's own list.
             assertEquals(codes, served, "schema of category " + categoryId);
@@ -39,26 +39,26 @@ class SeedConfigurationTest {
 
     @Test
     void categoryRulesLiveInTheAttributesValidationRules() {
-        given().get("/categories/4100/attributes/denomination").then().statusCode(200)
+        admin().get("/categories/4100/attributes/denomination").then().statusCode(200)
                 .body("type", equalTo("integer")).body("required", equalTo(true))
                 .body("validationRule.min", equalTo(10)).body("validationRule.max", equalTo(500));
-        given().get("/categories/2100/attributes/star_rating").then().statusCode(200)
+        admin().get("/categories/2100/attributes/star_rating").then().statusCode(200)
                 .body("enumValues", contains("3-star", "4-star", "5-star"));
-        given().get("/categories/3100/attributes/show_time").then().statusCode(200)
+        admin().get("/categories/3100/attributes/show_time").then().statusCode(200)
                 .body("type", equalTo("datetime")).body("validationRule.min", equalTo("now"));
-        given().get("/categories/2100/attributes/guest_capacity").then().statusCode(200)
+        admin().get("/categories/2100/attributes/guest_capacity").then().statusCode(200)
                 .body("validationRule", equalTo(Map.of("min", 1, "max", 10)));
     }
 
     @Test
     void everyOneOfTheSevenCategoriesHasAuditRowsForTheSourcesThatFeedIt() {
         for (long categoryId : ATTRIBUTES.keySet()) {
-            given().queryParam("categoryId", categoryId).get("/audit-configs").then().statusCode(200)
+            admin().queryParam("categoryId", categoryId).get("/audit-configs").then().statusCode(200)
                     .body("$", not(empty()));
         }
-        given().queryParam("categoryId", 1200).get("/audit-configs").then()
+        admin().queryParam("categoryId", 1200).get("/audit-configs").then()
                 .body("sourceType", hasItems("operator_form", "merchant_portal", "supplier_pull", "excel_batch"));
-        given().queryParam("categoryId", 4200).queryParam("sourceType", "merchant_app").get("/audit-configs").then()
+        admin().queryParam("categoryId", 4200).queryParam("sourceType", "merchant_app").get("/audit-configs").then()
                 .body("auditStrategy", contains("manual")).body("sourceUserType", contains("merchant"));
     }
 

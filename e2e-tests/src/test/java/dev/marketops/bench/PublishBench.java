@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class PublishBench {
 
     static final String LISTING = System.getProperty("bench.listing", "http://127.0.0.1:8081");
+    static final String OPERATOR = dev.marketops.e2e.Logins.bearer("operator", 42);
     static final String SEARCH = System.getProperty("bench.search", "http://127.0.0.1:8088");
     static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/marketops_test");
     static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:9092");
@@ -89,7 +90,7 @@ class PublishBench {
             List<Map<String, Object>> tasks = new ArrayList<>();
             for (int i = from; i < Math.min(n, from + 1000); i++) {
                 tasks.add(Map.of("categoryId", 4100, "title", "Bench batch top-up " + i, "sourceType", "excel_batch",
-                        "sourceUserType", "operator", "creatorId", 42, "itemData", topUp()));
+                        "sourceUserType", "operator", "shopId", 1001, "itemData", topUp()));
             }
             JsonNode reply = JSON.readTree(post(LISTING + "/listings/batch", JSON.writeValueAsString(
                     Map.of("batchId", batchId, "taskType", "batch_import", "tasks", tasks))));
@@ -99,7 +100,11 @@ class PublishBench {
         }
         ManagedChannel channel = ManagedChannelBuilder.forTarget(System.getProperty("bench.listing-grpc", "127.0.0.1:9081")).usePlaintext().build();
         try {
-            var commands = ListingCommandsGrpc.newBlockingStub(channel);
+            io.grpc.Metadata auth = new io.grpc.Metadata();
+            auth.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + dev.marketops.e2e.Logins.serviceToken("svc-batch"));
+            var commands = ListingCommandsGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(auth));
             for (int from = 0; from < n; from += 1000) {
                 commands.withDeadlineAfter(60, TimeUnit.SECONDS).transitionMany(TransitionManyRequest.newBuilder()
                         .addAllTaskIds(ids.subList(from, Math.min(n, from + 1000))).setAction("submit")
@@ -148,7 +153,7 @@ class PublishBench {
         body.put("title", "Bench top-up " + token);
         body.put("sourceType", "operator_form");
         body.put("sourceUserType", "operator");
-        body.put("creatorId", 42);
+        body.put("shopId", 1001);
         body.put("itemData", topUp());
         return JSON.readTree(post(LISTING + "/listings", JSON.writeValueAsString(body))).get("taskId").asLong();
     }
@@ -156,7 +161,7 @@ class PublishBench {
     private long awaitSearchable(String token) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(SEARCH + "/search/items?q=" + token)).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(SEARCH + "/search/items?q=" + token)).header("Authorization", OPERATOR).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200 && JSON.readTree(r.body()).path("total").asLong() > 0) {
                 return System.currentTimeMillis();
@@ -178,7 +183,7 @@ class PublishBench {
         List<Long> items = longs("SELECT item_id FROM listing.listing_task WHERE batch_id = " + batchId + " ORDER BY task_id DESC LIMIT 1");
         long last = items.get(0);
         while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(SEARCH + "/items/" + last)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(SEARCH + "/items/" + last)).header("Authorization", OPERATOR).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 return System.currentTimeMillis();
             }
@@ -187,9 +192,21 @@ class PublishBench {
         throw new AssertionError("the batch's last item is not readable");
     }
 
+    /**
+     * The task's APPROVED and ONLINE transition times. The item is searchable one saga step before the
+     * task's ONLINE transition commits, so the ONLINE row may still be on its way: wait for it.
+     */
     private long[] transitionTimes(long taskId) throws Exception {
-        List<Long> t = longs("SELECT (extract(epoch FROM changed_at) * 1000)::bigint FROM listing.listing_state_history WHERE task_id = "
-                + taskId + " AND to_status IN (11, 20) ORDER BY to_status");
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<Long> t = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            t = longs("SELECT (extract(epoch FROM changed_at) * 1000)::bigint FROM listing.listing_state_history WHERE task_id = "
+                    + taskId + " AND to_status IN (11, 20) ORDER BY to_status");
+            if (t.size() >= 2) {
+                break;
+            }
+            Thread.sleep(10);
+        }
         if (t.size() < 2) {
             throw new AssertionError("task " + taskId + " has no approve/publish history: " + t);
         }
@@ -204,7 +221,7 @@ class PublishBench {
     }
 
     private String post(String url, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").header("Authorization", OPERATOR)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new AssertionError(url + " -> " + r.statusCode() + " " + r.body());

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.marketops.platform.testing.Tokens;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class BatchUploadE2ETest {
 
-    static final String OPERATOR = "Bearer " + Tokens.token("operator", 7101);
+    static final String OPERATOR = Logins.bearer("operator", 7101);
 
     @BeforeAll
     static void gateway() {
         RestAssured.baseURI = Fleet.GATEWAY;
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails(); // a failed status shows the problem body
     }
 
     @Test
@@ -41,7 +41,7 @@ class BatchUploadE2ETest {
                 + "4100,Top-up 100 " + run + ",China Unicom,100,98,,\n";
         JsonPath upload = given().header("Authorization", OPERATOR)
                 .multiPart("file", "listings-" + run + ".csv", csv.getBytes(StandardCharsets.UTF_8), "text/csv")
-                .multiPart("operationType", "listing_upload")
+                .multiPart("operationType", "listing_upload").multiPart("params", "{\"shopId\": 1001}")
                 .post("/api/batch/batches").then().statusCode(201).extract().jsonPath();
         long batchId = upload.getLong("batch.batchId");
         assertEquals("listing_upload", upload.getString("batch.operationType"));
@@ -59,7 +59,7 @@ class BatchUploadE2ETest {
         assertEquals("UNKNOWN_CATEGORY", bad.getString("items[0].errorCode"));
 
         // the three listings are ONLINE, each with its catalogue item
-        JsonPath tasks = given().queryParam("batchId", batchId).queryParam("size", 10).get("/api/listing/listings")
+        JsonPath tasks = given().header("Authorization", OPERATOR).queryParam("batchId", batchId).queryParam("size", 10).get("/api/listing/listings")
                 .then().statusCode(200).extract().jsonPath();
         List<String> statuses = tasks.getList("items.statusName");
         assertEquals(List.of("ONLINE", "ONLINE", "ONLINE"), statuses);
@@ -71,7 +71,7 @@ class BatchUploadE2ETest {
 
         // a price batch on the new top-ups: set the sale price, then undo it
         long topUp = tasks.getLong("items.find { it.title.startsWith('Top-up 50 ') }.itemId");
-        Fleet.await("item " + topUp + " is readable", () -> given().get("/api/search/items/" + topUp).statusCode() == 200);
+        Fleet.await("item " + topUp + " is readable", () -> given().header("Authorization", OPERATOR).get("/api/search/items/" + topUp).statusCode() == 200);
         String prices = "item_id,mode,value\n" + topUp + ",set,45\n";
         long priceBatch = given().header("Authorization", OPERATOR)
                 .multiPart("file", "prices-" + run + ".csv", prices.getBytes(StandardCharsets.UTF_8), "text/csv")
@@ -79,7 +79,7 @@ class BatchUploadE2ETest {
                 .post("/api/batch/batches").then().statusCode(201).extract().jsonPath().getLong("batch.batchId");
         assertEquals("completed", awaitFinished(priceBatch).getString("status"));
         Fleet.await("the new price reaches the read projection", () ->
-                given().get("/api/search/items/" + topUp).jsonPath().getLong("priceCents") == 4500);
+                given().header("Authorization", OPERATOR).get("/api/search/items/" + topUp).jsonPath().getLong("priceCents") == 4500);
 
         long undo = given().header("Authorization", OPERATOR).post("/api/batch/batches/" + priceBatch + "/undo")
                 .then().statusCode(201).extract().jsonPath().getLong("batchId");
@@ -87,15 +87,11 @@ class BatchUploadE2ETest {
         given().header("Authorization", OPERATOR).get("/api/batch/batches/" + undo + "/items")
                 .then().statusCode(200).body("items.status", hasItem("succeeded"));
         Fleet.await("the undone price reaches the read projection", () ->
-                given().get("/api/search/items/" + topUp).jsonPath().getLong("priceCents") == 4950);
-        given().get("/api/search/items/" + topUp).then().body("status", equalTo("online"));
+                given().header("Authorization", OPERATOR).get("/api/search/items/" + topUp).jsonPath().getLong("priceCents") == 4950);
+        given().header("Authorization", OPERATOR).get("/api/search/items/" + topUp).then().body("status", equalTo("online"));
     }
 
     private static JsonPath awaitFinished(long batchId) {
-        Fleet.await("batch " + batchId + " is finished", () -> {
-            String s = given().header("Authorization", OPERATOR).get("/api/batch/batches/" + batchId).jsonPath().getString("status");
-            return List.of("completed", "partial_success", "failed", "cancelled").contains(s);
-        });
-        return given().header("Authorization", OPERATOR).get("/api/batch/batches/" + batchId).then().extract().jsonPath();
+        return Fleet.awaitBatchFinished(OPERATOR, batchId);
     }
 }

@@ -90,6 +90,17 @@ final class Fleet {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** Waits until the batch is finished (completed, partial_success, failed, cancelled) and returns it as the caller reads it. */
+    static io.restassured.path.json.JsonPath awaitBatchFinished(String bearer, long batchId) {
+        await("batch " + batchId + " is finished", () -> {
+            String s = io.restassured.RestAssured.given().header("Authorization", bearer).get("/api/batch/batches/" + batchId)
+                    .jsonPath().getString("status");
+            return java.util.List.of("completed", "partial_success", "failed", "cancelled").contains(s);
+        });
+        return io.restassured.RestAssured.given().header("Authorization", bearer).get("/api/batch/batches/" + batchId)
+                .then().extract().jsonPath();
+    }
+
     static void await(String what, BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!condition.getAsBoolean()) {

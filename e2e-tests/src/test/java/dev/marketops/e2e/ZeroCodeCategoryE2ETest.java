@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.marketops.platform.testing.Tokens;
 import io.restassured.RestAssured;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,10 +23,15 @@ class ZeroCodeCategoryE2ETest {
     @BeforeAll
     static void gateway() {
         RestAssured.baseURI = Fleet.GATEWAY;
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails(); // a failed status shows the problem body
     }
 
+    static final String ADMIN = Logins.bearer("admin", 1);
+    static final String OP = Logins.bearer("operator", 7);
+    static final String MERCHANT = Logins.bearer("merchant", 1001);
+
     static long post(String path, Object body) {
-        return given().contentType("application/json").body(body).post(path).then().statusCode(201)
+        return given().header("Authorization", ADMIN).contentType("application/json").body(body).post(path).then().statusCode(201)
                 .extract().jsonPath().getLong("categoryId");
     }
 
@@ -46,13 +50,13 @@ class ZeroCodeCategoryE2ETest {
                 attr("ticket_tier", "enum", true, List.of("floor VIP", "stand VIP", "standard", "student"), null),
                 attr("seat_number", "text", false, null, null));
         for (Map<String, Object> a : attributes) {
-            given().contentType("application/json").body(a).post("/api/config/categories/" + concert + "/attributes")
+            given().header("Authorization", ADMIN).contentType("application/json").body(a).post("/api/config/categories/" + concert + "/attributes")
                     .then().statusCode(201);
         }
         // Step 2: how each source is audited
         for (String[] row : new String[][] {{"supplier_push", "system", "fast_track"}, {"supplier_pull", "system", "auto"},
                 {"operator_form", "operator", "skip"}, {"merchant_portal", "merchant", "manual"}, {"merchant_app", "merchant", "manual"}}) {
-            given().contentType("application/json").body(Map.of("categoryId", concert, "sourceType", row[0],
+            given().header("Authorization", ADMIN).contentType("application/json").body(Map.of("categoryId", concert, "sourceType", row[0],
                     "sourceUserType", row[1], "auditStrategy", row[2])).post("/api/config/audit-configs").then().statusCode(201);
         }
 
@@ -60,20 +64,20 @@ class ZeroCodeCategoryE2ETest {
         // as the publish saga, so the wait is for ONLINE: a configured category publishes too)
         long operatorTask = submit(concert, "operator_form", "operator", validConcert());
         Fleet.await("the operator's concert listing is approved and online", () -> "ONLINE".equals(status(operatorTask)));
-        given().queryParam("taskId", operatorTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("skip"));
+        given().header("Authorization", OP).queryParam("taskId", operatorTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("skip"));
         // A supplier's listing takes the fast track
         long supplierTask = submit(concert, "supplier_push", "system", validConcert());
         Fleet.await("the supplier's concert listing is approved and online", () -> "ONLINE".equals(status(supplierTask)));
-        given().queryParam("taskId", supplierTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("fast_track"));
+        given().header("Authorization", OP).queryParam("taskId", supplierTask).get("/api/audit/audit-logs").then().body("[0].auditType", equalTo("fast_track"));
         // A merchant's listing waits for an auditor, who approves it
         long merchantTask = submit(concert, "merchant_portal", "merchant", validConcert());
         long[] review = new long[1];
         Fleet.await("the merchant's listing is in the review queue", () -> {
-            List<Integer> ids = given().header("Authorization", Tokens.bearer("auditor", 77)).queryParam("taskId", merchantTask)
-                    .get("/api/audit/reviews").jsonPath().getList("items.reviewId");
+            List<Long> ids = given().header("Authorization", Logins.bearer("auditor", 77)).queryParam("taskId", merchantTask)
+                    .get("/api/audit/reviews").jsonPath().getList("items.reviewId", Long.class);
             return !ids.isEmpty() && (review[0] = ids.get(0)) > 0;
         });
-        given().header("Authorization", Tokens.bearer("auditor", 77)).contentType("application/json").body(Map.of())
+        given().header("Authorization", Logins.bearer("auditor", 77)).contentType("application/json").body(Map.of())
                 .post("/api/audit/reviews/" + review[0] + "/approve").then().statusCode(200);
         Fleet.await("the merchant's listing is approved and online", () -> "ONLINE".equals(status(merchantTask)));
 
@@ -82,10 +86,21 @@ class ZeroCodeCategoryE2ETest {
         past.put("show_time", "2020-05-01T20:00:00+08:00");
         past.put("seat_zone", "balcony");
         long bad = create(concert, "operator_form", "operator", past);
-        given().contentType("application/json").body(Map.of("expectedVersion", 0))
+        given().header("Authorization", OP).contentType("application/json").body(Map.of("expectedVersion", 0))
                 .post("/api/listing/listings/" + bad + "/actions/submit").then().statusCode(400)
                 .body("code", equalTo("VALIDATION_FAILED"))
                 .body("violations.field", hasItem("show_time")).body("violations.field", hasItem("seat_zone"));
+
+        // A new required attribute would invalidate the three online concerts: config-service asks the catalogue
+        // (listing-service over gRPC) and answers with the count first; only a confirmed change is applied
+        Map<String, Object> ageLimit = attr("age_limit", "text", true, null, null);
+        io.restassured.path.json.JsonPath refused = given().header("Authorization", ADMIN).contentType("application/json").body(ageLimit)
+                .post("/api/config/categories/" + concert + "/attributes").then().statusCode(409)
+                .body("code", equalTo("CONFIRMATION_REQUIRED")).extract().jsonPath();
+        org.junit.jupiter.api.Assertions.assertEquals(3, refused.getInt("affectedItems"), refused.prettify());
+        given().header("Authorization", ADMIN).contentType("application/json").body(ageLimit)
+                .queryParam("confirm", true).queryParam("schemaVersion", refused.getInt("schemaVersion"))
+                .post("/api/config/categories/" + concert + "/attributes").then().statusCode(201);
     }
 
     static Map<String, Object> attr(String code, String type, boolean required, List<String> enums, Map<String, Object> rule) {
@@ -114,20 +129,29 @@ class ZeroCodeCategoryE2ETest {
         return m;
     }
 
+    /** A merchant's listing is created with the merchant's login (its shop from the token); others by an operator for shop 1001. */
+    static String creator(String user) {
+        return "merchant".equals(user) ? MERCHANT : OP;
+    }
+
     static long create(long category, String source, String user, Map<String, Object> data) {
-        return given().contentType("application/json").body(Map.of("categoryId", category, "title", "Summer Nights",
-                        "sourceType", source, "sourceUserType", user, "creatorId", 5, "itemData", data))
+        Map<String, Object> body = new HashMap<>(Map.of("categoryId", category, "title", "Summer Nights",
+                "sourceType", source, "sourceUserType", user, "itemData", data));
+        if (!"merchant".equals(user)) {
+            body.put("shopId", 1001);
+        }
+        return given().header("Authorization", creator(user)).contentType("application/json").body(body)
                 .post("/api/listing/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
     }
 
     static long submit(long category, String source, String user, Map<String, Object> data) {
         long taskId = create(category, source, user, data);
-        given().contentType("application/json").body(Map.of("expectedVersion", 0))
+        given().header("Authorization", creator(user)).contentType("application/json").body(Map.of("expectedVersion", 0))
                 .post("/api/listing/listings/" + taskId + "/actions/submit").then().statusCode(200);
         return taskId;
     }
 
     static String status(long taskId) {
-        return given().get("/api/listing/listings/" + taskId).jsonPath().getString("statusName");
+        return given().header("Authorization", OP).get("/api/listing/listings/" + taskId).jsonPath().getString("statusName");
     }
 }

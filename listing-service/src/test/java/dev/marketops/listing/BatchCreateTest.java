@@ -1,6 +1,6 @@
 package dev.marketops.listing;
 
-import static io.restassured.RestAssured.given;
+import static dev.marketops.listing.TestCallers.asOperator;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,16 +38,16 @@ class BatchCreateTest {
         long batchId = System.nanoTime();
         List<Map<String, Object>> tasks = new ArrayList<>();
         for (long category : SampleListings.SEVEN) {
-            tasks.add(SampleListings.draft(category, "excel_batch", "operator"));
+            tasks.add(TestCallers.operatorDraft(category, "excel_batch", TestCallers.HARBOUR_DEALS));
         }
-        Map<String, Object> unknown = SampleListings.draft(SampleListings.DEAL, "excel_batch", "operator");
+        Map<String, Object> unknown = TestCallers.operatorDraft(SampleListings.DEAL, "excel_batch", TestCallers.HARBOUR_DEALS);
         unknown.put("categoryId", 987654);
         tasks.add(unknown);                                          // index 7
-        Map<String, Object> noTitle = SampleListings.draft(SampleListings.DEAL, "excel_batch", "operator");
+        Map<String, Object> noTitle = TestCallers.operatorDraft(SampleListings.DEAL, "excel_batch", TestCallers.HARBOUR_DEALS);
         noTitle.remove("title");
         tasks.add(noTitle);                                          // index 8
 
-        given().contentType("application/json").body(Map.of("batchId", batchId, "tasks", tasks))
+        asOperator().body(Map.of("batchId", batchId, "tasks", tasks))
                 .post("/listings/batch").then().statusCode(200)
                 .body("created", equalTo(7)).body("failed", equalTo(2))
                 .body("results[0].errorCode", nullValue())
@@ -59,12 +59,12 @@ class BatchCreateTest {
         assertEquals(7, count("SELECT count(*) FROM outbox_event o JOIN listing_task t ON o.msg_key = t.task_id::text WHERE t.batch_id = " + batchId));
 
         // the operators' query finds them by batch, category, source, creator and time
-        given().queryParam("batchId", batchId).queryParam("createdBy", 42).queryParam("sourceType", "excel_batch")
+        asOperator().queryParam("batchId", batchId).queryParam("createdBy", 42).queryParam("sourceType", "excel_batch")
                 .queryParam("createdFrom", java.time.OffsetDateTime.now().minusMinutes(5).toString())
                 .get("/listings").then().statusCode(200).body("total", equalTo(7));
-        given().queryParam("batchId", batchId).queryParam("categoryId", SampleListings.HOTEL).get("/listings").then()
-                .body("total", equalTo(1)).body("items[0].categoryId", equalTo(2100));
-        given().queryParam("createdFrom", "yesterday").get("/listings").then().statusCode(400)
+        asOperator().queryParam("batchId", batchId).queryParam("categoryId", SampleListings.HOTEL).get("/listings").then()
+                .body("total", equalTo(1)).body("items[0].categoryId", equalTo("2100"));
+        asOperator().queryParam("createdFrom", "yesterday").get("/listings").then().statusCode(400)
                 .body("field", equalTo("createdFrom"));
     }
 
@@ -73,9 +73,9 @@ class BatchCreateTest {
         String key = UUID.randomUUID().toString();
         CreateTasksRequest request = CreateTasksRequest.newBuilder().setTaskType("supplier_sync")
                 .addTasks(CreateTaskRequest.newBuilder().setRequestId(key + "-1").setCategoryId(SampleListings.HOTEL)
-                        .setTitle("Room A").setSourceType("supplier_pull").setSourceUserType("system").setItemDataJson("{}"))
+                        .setTitle("Room A").setSourceType("supplier_pull").setSourceUserType("system").setShopId(TestCallers.CITY_STAYS).setItemDataJson("{}"))
                 .addTasks(CreateTaskRequest.newBuilder().setRequestId(key + "-2").setCategoryId(SampleListings.HOTEL)
-                        .setTitle("Room B").setSourceType("supplier_pull").setSourceUserType("system").setItemDataJson("{not json"))
+                        .setTitle("Room B").setSourceType("supplier_pull").setSourceUserType("system").setShopId(TestCallers.CITY_STAYS).setItemDataJson("{not json"))
                 .build();
         CreateTasksReply first = grpc.createTasks(request);
         assertEquals(1, first.getCreated());
@@ -88,13 +88,13 @@ class BatchCreateTest {
 
     @Test
     void anEmptyOrOversizedBatchIsRefused() {
-        given().contentType("application/json").body(Map.of("tasks", List.of())).post("/listings/batch").then()
+        asOperator().body(Map.of("tasks", List.of())).post("/listings/batch").then()
                 .statusCode(400).body("field", equalTo("tasks"));
         List<Map<String, Object>> many = new ArrayList<>();
         for (int i = 0; i < 1001; i++) {
             many.add(Map.of("categoryId", 1200));
         }
-        given().contentType("application/json").body(Map.of("tasks", many)).post("/listings/batch").then()
+        asOperator().body(Map.of("tasks", many)).post("/listings/batch").then()
                 .statusCode(400).body("field", equalTo("tasks"));
     }
 

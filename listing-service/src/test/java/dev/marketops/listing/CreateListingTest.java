@@ -1,6 +1,6 @@
 package dev.marketops.listing;
 
-import static io.restassured.RestAssured.given;
+import static dev.marketops.listing.TestCallers.asOperator;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,7 +55,7 @@ class CreateListingTest {
         body.put("title", "Hotpot for two");
         body.put("sourceType", "operator_form");
         body.put("sourceUserType", "operator");
-        body.put("creatorId", 42);
+        body.put("shopId", TestCallers.PLATFORM_SHOP);
         body.put("itemData", SampleListings.SEVEN.contains(categoryId) ? SampleListings.itemData(categoryId) : Map.of());
         return body;
     }
@@ -63,15 +63,15 @@ class CreateListingTest {
     @Test
     void aDraftIsStoredWithItsHistoryAndAnnouncedOnKafka() throws Exception {
         try (KafkaConsumer<String, byte[]> kafka = lifecycleConsumer()) {
-            long taskId = given().contentType("application/json").body(draft(1200))
+            long taskId = asOperator().body(draft(1200))
                     .post("/listings").then().statusCode(201)
                     .header("Location", notNullValue())
                     .body("status", equalTo(0)).body("statusName", equalTo("DRAFT"))
-                    .body("categoryId", equalTo(1200)).body("itemData.face_value", equalTo(100))
+                    .body("categoryId", equalTo("1200")).body("itemData.face_value", equalTo(100))
                     .extract().jsonPath().getLong("taskId");
 
-            given().get("/listings/" + taskId).then().statusCode(200).body("title", equalTo("Hotpot for two"));
-            given().get("/listings/" + taskId + "/history").then().statusCode(200)
+            asOperator().get("/listings/" + taskId).then().statusCode(200).body("title", equalTo("Hotpot for two"));
+            asOperator().get("/listings/" + taskId + "/history").then().statusCode(200)
                     .body("size()", equalTo(1)).body("[0].action", equalTo("create")).body("[0].toStatus", equalTo(0));
 
             ListingEvent event = awaitEvent(kafka, taskId);
@@ -86,9 +86,9 @@ class CreateListingTest {
     @Test
     void aRetriedCreateWithTheSameKeyReturnsTheFirstTask() {
         String key = "create-" + UUID.randomUUID();
-        long first = given().contentType("application/json").header("Idempotency-Key", key).body(draft(2100))
+        long first = asOperator().header("Idempotency-Key", key).body(draft(2100))
                 .post("/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
-        long second = given().contentType("application/json").header("Idempotency-Key", key).body(draft(2100))
+        long second = asOperator().header("Idempotency-Key", key).body(draft(2100))
                 .post("/listings").then().statusCode(200).header("Idempotent-Replayed", "true")
                 .extract().jsonPath().getLong("taskId");
         assertEquals(first, second);
@@ -96,7 +96,7 @@ class CreateListingTest {
 
         Map<String, Object> different = draft(2100);
         different.put("title", "Another hotel");
-        given().contentType("application/json").header("Idempotency-Key", key).body(different)
+        asOperator().header("Idempotency-Key", key).body(different)
                 .post("/listings").then().statusCode(422).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
     }
 
@@ -109,28 +109,28 @@ class CreateListingTest {
 
         Map<String, Object> unknownCategory = draft(987654);
         unknownCategory.put("title", marker);
-        given().contentType("application/json").body(unknownCategory).post("/listings").then()
+        asOperator().body(unknownCategory).post("/listings").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("UNKNOWN_CATEGORY")).body("field", equalTo("categoryId"));
         Map<String, Object> noTitle = draft(1200);
         noTitle.remove("title");
-        given().contentType("application/json").body(noTitle).post("/listings").then()
+        asOperator().body(noTitle).post("/listings").then()
                 .statusCode(400).body("code", equalTo("MISSING_FIELD")).body("field", equalTo("title"));
         Map<String, Object> badSource = draft(1200);
         badSource.put("title", marker);
         badSource.put("sourceType", "fax");
-        given().contentType("application/json").body(badSource).post("/listings").then()
+        asOperator().body(badSource).post("/listings").then()
                 .statusCode(400).body("code", equalTo("INVALID_FIELD")).body("field", equalTo("sourceType"))
                 .body("value", equalTo("fax"));
         Map<String, Object> wrongType = draft(1200);
         wrongType.put("title", marker);
         wrongType.put("categoryId", "hotels");
-        given().contentType("application/json").body(wrongType).post("/listings").then()
+        asOperator().body(wrongType).post("/listings").then()
                 .statusCode(400).body("code", equalTo("INVALID_FIELD_TYPE")).body("field", equalTo("categoryId"));
-        given().contentType("application/json").body("{\"categoryId\": 1200,").post("/listings").then()
+        asOperator().body("{\"categoryId\": 1200,").post("/listings").then()
                 .statusCode(400).body("code", equalTo("MALFORMED_JSON"));
-        given().get("/listings/1").then().statusCode(404).body("code", equalTo("UNKNOWN_TASK"));
-        given().get("/listings?size=500").then().statusCode(400).body("field", equalTo("size"));
+        asOperator().get("/listings/1").then().statusCode(404).body("code", equalTo("UNKNOWN_TASK"));
+        asOperator().get("/listings?size=500").then().statusCode(400).body("field", equalTo("size"));
 
         assertEquals(0, count(tasks));
         assertEquals(0, count(events));
@@ -140,7 +140,7 @@ class CreateListingTest {
     void grpcCallersCreateAndReadTasksWithTheSameRules() {
         String requestId = UUID.randomUUID().toString();
         CreateTaskRequest request = CreateTaskRequest.newBuilder().setRequestId(requestId).setCategoryId(3100)
-                .setTitle("Evening show").setSourceType("supplier_push").setSourceUserType("system")
+                .setTitle("Evening show").setSourceType("supplier_push").setSourceUserType("system").setShopId(TestCallers.PLATFORM_SHOP)
                 .setItemDataJson("{\"show_time\": \"2027-01-01T20:00:00Z\"}").build();
         ListingTaskReply created = grpc.createTask(request);
         assertEquals("DRAFT", created.getStatusName());

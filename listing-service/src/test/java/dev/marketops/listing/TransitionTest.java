@@ -1,6 +1,6 @@
 package dev.marketops.listing;
 
-import static io.restassured.RestAssured.given;
+import static dev.marketops.listing.TestCallers.asOperator;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,12 +41,12 @@ class TransitionTest {
      * against the same database moves it while the test drives the transitions itself.
      */
     private long newDraft() {
-        return given().contentType("application/json").body(SampleListings.draft(SampleListings.DEAL, "merchant_portal", "merchant"))
+        return TestCallers.asMerchant(9, TestCallers.HARBOUR_DEALS).body(TestCallers.merchantDraft(SampleListings.DEAL, "merchant_portal"))
                 .post("/listings").then().statusCode(201).extract().jsonPath().getLong("taskId");
     }
 
     private io.restassured.response.ValidatableResponse act(long taskId, String action, long version) {
-        return given().contentType("application/json").body(Map.of("expectedVersion", version, "operatorId", 9))
+        return asOperator().body(Map.of("expectedVersion", version))
                 .post("/listings/" + taskId + "/actions/" + action).then();
     }
 
@@ -61,14 +61,14 @@ class TransitionTest {
         act(taskId, "online", 4).statusCode(200).body("statusName", equalTo("ONLINE"));
         act(taskId, "offline", 5).statusCode(200).body("statusName", equalTo("OFFLINE"));
 
-        given().get("/listings/" + taskId + "/history").then()
+        asOperator().get("/listings/" + taskId + "/history").then()
                 .body("action", equalTo(List.of("create", "submit", "approve", "publish", "maintain", "online", "offline")));
         String key = Long.toString(taskId);
         assertEquals(7, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + key + "' AND topic = 'listing.lifecycle'"));
         assertEquals(1, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + key + "' AND topic = 'listing.audit.pending'"));
         assertEquals(1, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + key + "' AND topic = 'listing.publish.ready'"));
         assertEquals(1, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + key + "' AND topic = 'listing.published'"));
-        given().get("/listings/" + taskId).then().body("auditType", equalTo("skip"));
+        asOperator().get("/listings/" + taskId).then().body("auditType", equalTo("skip"));
     }
 
     @Test
@@ -80,7 +80,7 @@ class TransitionTest {
         act(taskId, "approve", 0).statusCode(404).body("code", equalTo("UNKNOWN_ACTION"));
         act(taskId, "submit", 0).statusCode(200);
         // editing is allowed only in DRAFT and REJECTED
-        given().contentType("application/json").body(Map.of("expectedVersion", 1, "title", "new"))
+        asOperator().body(Map.of("expectedVersion", 1, "title", "new"))
                 .put("/listings/" + taskId).then().statusCode(409).body("code", equalTo("ILLEGAL_TRANSITION"))
                 .body("from", equalTo("PENDING_AUDIT")).body("action", equalTo("edit"));
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> grpc.transition(
@@ -97,7 +97,7 @@ class TransitionTest {
                 .setReason("face_value missing").setAuditType("auto").build());
         Map<String, Object> fixed = SampleListings.itemData(SampleListings.DEAL);
         fixed.put("sale_price", 80);
-        given().contentType("application/json").body(Map.of("expectedVersion", 2, "itemData", fixed))
+        asOperator().body(Map.of("expectedVersion", 2, "itemData", fixed))
                 .put("/listings/" + taskId).then().statusCode(200).body("statusName", equalTo("REJECTED"))
                 .body("itemData.sale_price", equalTo(80)).body("version", equalTo(3));
         act(taskId, "submit", 3).statusCode(200).body("statusName", equalTo("PENDING_AUDIT"));
@@ -111,7 +111,7 @@ class TransitionTest {
         data.put("show_time", "2020-01-01T20:00:00Z");   // in the past
         data.put("ticket_type", "VIP");                  // not in the enum
         data.remove("movie_name");                       // required
-        long taskId = given().contentType("application/json").body(movie).post("/listings").then().statusCode(201)
+        long taskId = asOperator().body(movie).post("/listings").then().statusCode(201)
                 .extract().jsonPath().getLong("taskId");
         act(taskId, "submit", 0).statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
                 .body("violations.field", hasItem("movie_name")).body("violations.rule", hasItem("required"))
@@ -120,20 +120,20 @@ class TransitionTest {
 
         Map<String, Object> topup = CreateListingTest.draft(SampleListings.TOPUP);
         ((Map<String, Object>) topup.get("itemData")).put("denomination", "fifty");
-        long wrongType = given().contentType("application/json").body(topup).post("/listings").then().statusCode(201)
+        long wrongType = asOperator().body(topup).post("/listings").then().statusCode(201)
                 .extract().jsonPath().getLong("taskId");
         act(wrongType, "submit", 0).statusCode(400).body("field", equalTo("itemData.denomination")).body("rule", equalTo("type"));
 
-        given().get("/listings/" + taskId).then().body("statusName", equalTo("DRAFT")).body("version", equalTo(0));
+        asOperator().get("/listings/" + taskId).then().body("statusName", equalTo("DRAFT")).body("version", equalTo(0));
         assertEquals(1, count("SELECT count(*) FROM listing_state_history WHERE task_id = " + taskId));
     }
 
     @Test
     void aStaleVersionGets409WithTheCurrentVersionAndOnlyOneOfConcurrentWritersWins() throws Exception {
         long taskId = newDraft();
-        given().contentType("application/json").body(Map.of("expectedVersion", 0, "title", "first edit"))
+        asOperator().body(Map.of("expectedVersion", 0, "title", "first edit"))
                 .put("/listings/" + taskId).then().statusCode(200);
-        given().contentType("application/json").body(Map.of("expectedVersion", 0, "title", "lost update"))
+        asOperator().body(Map.of("expectedVersion", 0, "title", "lost update"))
                 .put("/listings/" + taskId).then().statusCode(409).body("code", equalTo("STALE_VERSION"))
                 .body("currentVersion", equalTo(1)).body("expectedVersion", equalTo(0));
 

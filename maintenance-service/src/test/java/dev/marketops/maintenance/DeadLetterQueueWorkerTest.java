@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.maintenance.deadletter.DeadLetterQueueWorker;
+import dev.marketops.platform.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -93,7 +94,7 @@ class DeadLetterQueueWorkerTest {
         assertEquals("new", first.get("status"));
         assertEquals("payload-0", new String(Base64.getDecoder().decode((String) first.get("payloadBase64")), StandardCharsets.UTF_8));
         // and the look-alike topic was not subscribed ("." in the pattern is a literal dot)
-        given().queryParam("topic", lookAlike).get("/dead-letters").then().body("total", equalTo(0));
+        admin().queryParam("topic", lookAlike).get("/dead-letters").then().body("total", equalTo(0));
 
         // when the same record is delivered again (same topic, partition, offset and timestamp)
         int partition = (Integer) first.get("partition");
@@ -115,15 +116,15 @@ class DeadLetterQueueWorkerTest {
         worker.store(again);
 
         // then it has no second effect
-        given().queryParam("topic", dlq).get("/dead-letters").then().body("total", equalTo(3));
+        admin().queryParam("topic", dlq).get("/dead-letters").then().body("total", equalTo(3));
     }
 
     @Test
     void badListParametersAreProblemsNamingTheField() {
-        given().queryParam("status", "lost").get("/dead-letters").then().statusCode(400)
+        admin().queryParam("status", "lost").get("/dead-letters").then().statusCode(400)
                 .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("status"));
-        given().queryParam("size", 1000).get("/dead-letters").then().statusCode(400).body("field", equalTo("size"));
-        given().queryParam("limit", 0).get("/job-runs").then().statusCode(400).body("field", equalTo("limit"));
+        admin().queryParam("size", 1000).get("/dead-letters").then().statusCode(400).body("field", equalTo("size"));
+        admin().queryParam("limit", 0).get("/job-runs").then().statusCode(400).body("field", equalTo("limit"));
     }
 
     private long awaitCommitted(Admin admin, String topic, long want, Duration max) throws Exception {
@@ -142,7 +143,7 @@ class DeadLetterQueueWorkerTest {
         long deadline = System.nanoTime() + max.toNanos();
         JsonPath page;
         do {
-            page = given().queryParam("topic", topic).get("/dead-letters").then().statusCode(200).extract().jsonPath();
+            page = admin().queryParam("topic", topic).get("/dead-letters").then().statusCode(200).extract().jsonPath();
             if (page.getInt("total") >= want) {
                 return page;
             }
@@ -154,5 +155,10 @@ class DeadLetterQueueWorkerTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Dead letters are admin only; job runs need statistics rights, which admins hold too. */
+    private static io.restassured.specification.RequestSpecification admin() {
+        return given().header("Authorization", Tokens.bearer("admin", 7));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.maintenance.statistics.StatisticsWorker;
 import dev.marketops.platform.cron.ClusterSingleton;
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.services.JobRun;
 import dev.marketops.proto.services.ListJobRunsRequest;
 import dev.marketops.proto.services.MaintenanceQueriesGrpc;
@@ -45,7 +46,7 @@ class StatisticsWorkerTest {
         assertEquals(ClusterSingleton.RunResult.RAN, statistics.run());
 
         // then its run is listed, newest first, with the count of new ones for the topic
-        given().queryParam("jobName", StatisticsWorker.JOB).queryParam("limit", 1).get("/job-runs").then()
+        auditor().queryParam("jobName", StatisticsWorker.JOB).queryParam("limit", 1).get("/job-runs").then()
                 .statusCode(200).body("$", hasSize(1))
                 .body("[0].jobName", equalTo(StatisticsWorker.JOB))
                 .body("[0].outcome", equalTo("succeeded"))
@@ -67,5 +68,10 @@ class StatisticsWorkerTest {
             ps.setString(3, status);
             ps.executeUpdate();
         }
+    }
+
+    /** An auditor: maintenance:statistics (job runs), not dead letters. */
+    private static io.restassured.specification.RequestSpecification auditor() {
+        return given().header("Authorization", Tokens.bearer("auditor", 7));
     }
 }

@@ -163,19 +163,19 @@ class PlatformIntegrationTest {
 
     @Test
     void errorsAreProblemDetailsWithStableCodes() {
-        given().get("/test-problems/conflict").then().statusCode(409)
+        given().header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 7)).get("/test-problems/conflict").then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("code", equalTo("STALE_VERSION"))
                 .body("currentVersion", equalTo(4))
                 .body("instance", equalTo("/test-problems/conflict"));
-        given().get("/test-problems/boom").then().statusCode(500)
+        given().header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 7)).get("/test-problems/boom").then().statusCode(500)
                 .body("code", equalTo("INTERNAL_ERROR"))
                 .body("detail", not(containsString("secret")));
-        given().contentType("application/json").body("{\"name\": \"a\", ").post("/test-problems").then()
+        given().header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 7)).contentType("application/json").body("{\"name\": \"a\", ").post("/test-problems").then()
                 .statusCode(400).body("code", equalTo("MALFORMED_JSON"));
-        given().contentType("application/json").body("{\"name\": \"a\", \"count\": \"many\"}").post("/test-problems")
+        given().header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 7)).contentType("application/json").body("{\"name\": \"a\", \"count\": \"many\"}").post("/test-problems")
                 .then().statusCode(400).body("code", equalTo("INVALID_FIELD_TYPE")).body("field", equalTo("count"));
-        given().get("/no-such-path").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 7)).get("/no-such-path").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) throws Exception {

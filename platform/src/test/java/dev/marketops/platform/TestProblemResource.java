@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 
 @Path("/test-problems")
+@jakarta.annotation.security.PermitAll
 public class TestProblemResource {
 
     public record Body(String name, int count) {

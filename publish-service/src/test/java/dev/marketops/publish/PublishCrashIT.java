@@ -70,7 +70,9 @@ class PublishCrashIT {
         fleet = new ListingFleetTestResource();
         fleetProps = fleet.start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(fleetProps.get("quarkus.grpc.clients.listing.port")))
-                .usePlaintext().build();
+                .usePlaintext()
+                // this test's own calls are a platform service's (no end user behind them)
+                .intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(serviceAuth())).build();
         listings = new Listings(ListingCommandsGrpc.newBlockingStub(channel), ListingQueriesGrpc.newBlockingStub(channel));
         catalog = CatalogCommandsGrpc.newBlockingStub(channel);
     }
@@ -99,6 +101,13 @@ class PublishCrashIT {
     }
 
     /** publish-service from its jar, pointed at the fleet, with a short lease so that recovery is quick. */
+    static io.grpc.Metadata serviceAuth() {
+        io.grpc.Metadata m = new io.grpc.Metadata();
+        m.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + dev.marketops.platform.testing.Tokens.serviceToken());
+        return m;
+    }
+
     ServiceProcess startPublish(Map<String, String> extra) {
         publishHttp = ServiceProcess.freePort();
         Map<String, String> props = new HashMap<>();
@@ -216,7 +225,9 @@ class PublishCrashIT {
 
     private String http(String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + publishHttp + path)).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://127.0.0.1:" + publishHttp + path))
+                .header("Authorization", dev.marketops.platform.testing.Tokens.bearer("operator", 11)).build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 }

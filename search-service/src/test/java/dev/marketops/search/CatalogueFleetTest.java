@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
@@ -64,6 +65,8 @@ class CatalogueFleetTest {
     Redis redis;
     @Inject
     org.elasticsearch.client.RestClient es;
+    @Inject
+    io.agroal.api.AgroalDataSource db;
 
     // Generous deadlines: the peers are cold JVMs on a shared 2-core machine.
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,8 +94,8 @@ class CatalogueFleetTest {
         LOG.infof("FIGURES MarkOnline -> Redis %d ms, -> search %d ms", (inRedis - online) / 1_000_000, (System.nanoTime() - online) / 1_000_000);
         JsonPath hotels = search(Map.of("shopId", Long.toString(shop), "categoryId", "2000"));
         assertEquals(List.of(hotel), hotels.getList("items.itemId", Long.class), "the travel subtree holds the hotel");
-        given().get("/items/" + giftCard).then().statusCode(200).body("status", equalTo("online")).body("servedFrom", equalTo("redis"));
-        given().get("/items/" + giftCard).then().statusCode(200).body("servedFrom", equalTo("l1"));
+        staff().get("/items/" + giftCard).then().statusCode(200).body("status", equalTo("online")).body("servedFrom", equalTo("redis"));
+        staff().get("/items/" + giftCard).then().statusCode(200).body("servedFrom", equalTo("l1"));
 
         // when: a price and a stock change in the catalogue (price.changed, inventory.changed)
         ok(catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustPrices(AdjustPricesRequest.newBuilder().addChanges(PriceChange.newBuilder()
@@ -114,7 +117,7 @@ class CatalogueFleetTest {
         assertTrue(Long.parseLong(field(giftCard, "version")) > before);
         await("offline in search", () -> search(Map.of("shopId", Long.toString(otherShop), "status", "offline"))
                 .getList("items.itemId", Long.class).equals(List.of(giftCard)));
-        await("L1 dropped by the event", () -> "offline".equals(given().get("/items/" + giftCard).then().extract().path("status")));
+        await("L1 dropped by the event", () -> "offline".equals(staff().get("/items/" + giftCard).then().extract().path("status")));
 
         // and an older snapshot arriving late changes nothing
         ItemSnapshot now = catalog.withDeadlineAfter(30, TimeUnit.SECONDS).getItems(ItemRefs.newBuilder().addItemIds(giftCard).build()).getItems(0);
@@ -138,13 +141,15 @@ class CatalogueFleetTest {
         deleteDocument(topup, topupNow.getVersion());
 
         // and an operator starts a reconciliation of this shop
-        long runId = given().contentType("application/json").body(Map.of("shopId", shop)).post("/reconciliations")
+        long runId = staff().contentType("application/json").body(Map.of("shopId", shop)).post("/reconciliations")
                 .then().statusCode(202).extract().jsonPath().getLong("runId");
         await("reconciliation finished", () -> !"running".equals(run(runId).getString("status")));
 
         // then: the report counts each kind of drift and names the items
         JsonPath report = run(runId);
         assertEquals("succeeded", report.getString("status"), report.prettify());
+        assertEquals(7L, report.getLong("startedBy"), "the run records who started it, from the token");
+        assertEquals("operator", report.getString("startedByRole"));
         assertEquals(3, report.getLong("scanned"));
         Map<String, Integer> counts = report.getMap("counts", String.class, Integer.class);
         assertEquals(Map.of("redis_missing", 1, "redis_price", 1, "redis_stock", 0, "redis_status", 0, "index_missing", 1,
@@ -153,7 +158,7 @@ class CatalogueFleetTest {
         assertEquals(List.of(topup), report.getList("samples.redis_missing", Long.class));
         assertEquals(List.of(deal), report.getList("samples.index_stock", Long.class));
         assertEquals(List.of(topup), report.getList("samples.index_missing", Long.class));
-        assertTrue(given().get("/reconciliations").then().statusCode(200).extract().jsonPath()
+        assertTrue(staff().get("/reconciliations").then().statusCode(200).extract().jsonPath()
                 .getList("items.runId", Long.class).contains(runId));
 
         // and the projections say what the catalogue says again
@@ -166,18 +171,19 @@ class CatalogueFleetTest {
 
         // and a reader that misses L1 and Redis is answered by the catalogue, which refills Redis
         send(Request.cmd(Command.DEL).arg(projection.key(hotel)));
-        given().get("/items/" + hotel).then().statusCode(200).body("servedFrom", equalTo("catalogue"))
+        staff().get("/items/" + hotel).then().statusCode(200).body("servedFrom", equalTo("catalogue"))
                 .body("priceCents", equalTo((int) hotelNow.getMinPriceCents()));
         assertEquals(Long.toString(hotelNow.getVersion()), field(hotel, "version"));
-        given().get("/items/" + Long.MAX_VALUE).then().statusCode(404).body("code", equalTo("ITEM_NOT_FOUND"));
+        staff().get("/items/" + Long.MAX_VALUE).then().statusCode(404).body("code", equalTo("ITEM_NOT_FOUND"));
     }
 
     private List<Long> publish(long shop, List<Long> categories) throws Exception {
+        knownShop(shop);
         List<Long> tasks = new ArrayList<>();
         for (long category : categories) {
             CreateTaskRequest create = CreateTaskRequest.newBuilder()
                     .setRequestId(UUID.randomUUID().toString()).setCategoryId(category).setTitle("Search sample " + category)
-                    .setSourceType("operator_form").setSourceUserType("operator").setCreatorId(shop)
+                    .setSourceType("operator_form").setSourceUserType("operator").setCreatorId(shop).setShopId(shop)
                     .setItemDataJson(JSON.writeValueAsString(SampleListings.itemData(category))).build();
             // Idempotent by request id, so a cold peer's time-out (UNAVAILABLE) is simply asked again.
             long task = retried(() -> listing.withDeadlineAfter(30, TimeUnit.SECONDS).createTask(create)).getTaskId();
@@ -197,6 +203,25 @@ class CatalogueFleetTest {
             step.apply(refs).getResultsList().forEach(CatalogueFleetTest::ok);
         }
         return items;
+    }
+
+    /**
+     * A service's listing names its shop, which listing-service checks against its shop table:
+     * this run's fresh shops are registered there (same test database, listing's schema).
+     */
+    private void knownShop(long shopId) throws java.sql.SQLException {
+        try (var c = db.getConnection(); var exists = c.prepareStatement("SELECT to_regclass('listing.shop') IS NOT NULL");
+             var rs = exists.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return; // a listing-service from before shops: the creator is the shop
+            }
+            try (var ps = c.prepareStatement("INSERT INTO listing.shop (shop_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setLong(1, shopId);
+                ps.setString(2, "search test shop " + shopId);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static <T> T retried(java.util.function.Supplier<T> call) throws InterruptedException {
@@ -235,11 +260,11 @@ class CatalogueFleetTest {
     }
 
     private JsonPath search(Map<String, String> params) {
-        return given().queryParams(params).get("/search/items").then().statusCode(200).extract().jsonPath();
+        return staff().queryParams(params).get("/search/items").then().statusCode(200).extract().jsonPath();
     }
 
     private JsonPath run(long runId) {
-        return given().get("/reconciliations/" + runId).then().statusCode(200).extract().jsonPath();
+        return staff().get("/reconciliations/" + runId).then().statusCode(200).extract().jsonPath();
     }
 
     private void deleteDocument(long itemId, long version) {
@@ -265,5 +290,10 @@ class CatalogueFleetTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** An operator: catalogue:read and search:reconcile. */
+    private static io.restassured.specification.RequestSpecification staff() {
+        return given().header("Authorization", Tokens.bearer("operator", 7));
     }
 }

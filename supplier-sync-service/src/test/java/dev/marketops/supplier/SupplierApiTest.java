@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.services.ListSuppliersRequest;
 import dev.marketops.proto.services.Supplier;
 import dev.marketops.proto.services.SupplierGatewayGrpc;
@@ -34,18 +35,18 @@ class SupplierApiTest {
 
     @Test
     void theSeedSuppliersAreRegisteredWithTheirSyncMode() {
-        given().queryParam("categoryCode", "HOTEL").get("/suppliers").then().statusCode(200)
+        supplierAdmin().queryParam("categoryCode", "HOTEL").get("/suppliers").then().statusCode(200)
                 .body("items.supplierCode", hasItem("HOTEL_100001"))
                 .body("items.categoryCode", everyItem(equalTo("HOTEL")));
-        given().queryParam("syncMode", "push").get("/suppliers").then().statusCode(200)
+        supplierAdmin().queryParam("syncMode", "push").get("/suppliers").then().statusCode(200)
                 .body("items.supplierCode", hasItem("MOVIE_100002"))
                 .body("items.syncMode", everyItem(equalTo("push")));
 
-        given().get("/suppliers/HOTEL_100001").then().statusCode(200)
+        supplierAdmin().get("/suppliers/HOTEL_100001").then().statusCode(200)
                 .body("syncMode", equalTo("pull")).body("pullIntervalSeconds", equalTo(3600))
                 .body("endpointUrl", equalTo("https://hotel-supplier.example.com/api/hotels/changes"))
                 .body("syncState.consecutiveFailures", equalTo(0));
-        given().get("/suppliers/MOVIE_100002").then().statusCode(200)
+        supplierAdmin().get("/suppliers/MOVIE_100002").then().statusCode(200)
                 .body("pushTopic", equalTo("supplier.movie.updates")).body("pullIntervalSeconds", nullValue());
     }
 
@@ -60,13 +61,13 @@ class SupplierApiTest {
                 + " VALUES (?, '2026-01-01T00:00:00Z', now(), 3, 'connection refused')", code);
 
         // then its detail carries the sync state
-        given().get("/suppliers/" + code).then().statusCode(200)
+        supplierAdmin().get("/suppliers/" + code).then().statusCode(200)
                 .body("enabled", equalTo(false))
                 .body("syncState.watermark", equalTo("2026-01-01T00:00:00Z"))
                 .body("syncState.consecutiveFailures", equalTo(3))
                 .body("syncState.lastError", equalTo("connection refused"))
                 .body("syncState.lastSuccessAt", nullValue());
-        given().queryParam("categoryCode", category).get("/suppliers").then()
+        supplierAdmin().queryParam("categoryCode", category).get("/suppliers").then()
                 .body("items.supplierCode", contains(code)).body("total", equalTo(1));
 
         // and gRPC lists exactly it for its category, and it among all suppliers
@@ -81,11 +82,11 @@ class SupplierApiTest {
 
     @Test
     void unknownSuppliersAndBadParametersAreProblems() {
-        given().get("/suppliers/NO_SUCH_SUPPLIER").then().statusCode(404)
+        supplierAdmin().get("/suppliers/NO_SUCH_SUPPLIER").then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("UNKNOWN_SUPPLIER"));
-        given().queryParam("syncMode", "carrier-pigeon").get("/suppliers").then().statusCode(400)
+        supplierAdmin().queryParam("syncMode", "carrier-pigeon").get("/suppliers").then().statusCode(400)
                 .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("syncMode"));
-        given().queryParam("size", 201).get("/suppliers").then().statusCode(400).body("field", equalTo("size"));
+        supplierAdmin().queryParam("size", 201).get("/suppliers").then().statusCode(400).body("field", equalTo("size"));
     }
 
     private void sql(String statement, String... args) throws SQLException {
@@ -95,5 +96,10 @@ class SupplierApiTest {
             }
             ps.executeUpdate();
         }
+    }
+
+    /** A supplier admin: supplier:admin. */
+    private static io.restassured.specification.RequestSpecification supplierAdmin() {
+        return given().header("Authorization", Tokens.bearer("supplier_admin", 7));
     }
 }

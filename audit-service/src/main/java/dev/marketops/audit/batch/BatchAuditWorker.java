@@ -49,6 +49,8 @@ public class BatchAuditWorker {
     BatchAuditWriter writer;
     @Inject
     MeterRegistry meters;
+    @Inject
+    dev.marketops.audit.metrics.AuditMetrics auditMetrics;
 
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
@@ -90,6 +92,7 @@ public class BatchAuditWorker {
         }
         for (Decision d : decisions) {
             meters.counter("marketops_audit_decisions_total", "strategy", d.strategy().wire(), "action", d.action()).increment();
+            auditMetrics.decided(d.task().getSourceType(), d.strategy().wire(), d.task().getCategoryId());
         }
         LOG.infof("batch %d chunk %d/%d: %d tasks audited in %d ms (%d groups)", e.getBatchId(), e.getChunkNo(),
                 e.getChunkCount(), decisions.size(), (System.nanoTime() - started) / 1_000_000, groups.size());

@@ -1,6 +1,10 @@
 package dev.marketops.audit.history;
 
+import dev.marketops.audit.access.TaskVisibility;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+/** The lifecycle history of a task (LISTING_READ; a merchant only of its own tasks, another shop's task is a 404). */
 @Path("/listing-events")
 @Produces(MediaType.APPLICATION_JSON)
 public class ListingHistoryResource {
@@ -22,11 +27,16 @@ public class ListingHistoryResource {
         }
     }
 
+    @Inject
+    TaskVisibility visibility;
+
     @GET
+    @PermissionsAllowed(Permission.Names.LISTING_READ)
     public List<EventView> ofTask(@QueryParam("taskId") Long taskId) {
         if (taskId == null) {
             throw ApiProblem.missingField("taskId");
         }
+        visibility.requireVisible(taskId);
         return ListingEventRecord.ofTask(taskId).stream().map(EventView::of).toList();
     }
 }

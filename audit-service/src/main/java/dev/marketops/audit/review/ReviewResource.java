@@ -1,11 +1,12 @@
 package dev.marketops.audit.review;
 
+import dev.marketops.audit.access.TaskVisibility;
 import dev.marketops.audit.worker.AuditLogEntry;
 import dev.marketops.platform.problem.ApiProblem;
-import dev.marketops.platform.problem.Callers;
 import dev.marketops.platform.rest.Page;
-import jakarta.annotation.security.RolesAllowed;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -21,6 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+/**
+ * The manual review queue (AUDIT_DECIDE: auditors and admins) and the audit log of a task
+ * (LISTING_READ; a merchant only of its own tasks). The reviewer recorded on a claim or a
+ * decision is always the token's user: no body names who decides.
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -50,11 +56,13 @@ public class ReviewResource {
     @Inject
     ReviewService reviews;
     @Inject
-    JsonWebToken jwt;
+    Caller caller;
+    @Inject
+    TaskVisibility visibility;
 
     @GET
     @Path("reviews")
-    @RolesAllowed({"auditor", "admin"})
+    @PermissionsAllowed(Permission.Names.AUDIT_DECIDE)
     public Page<ReviewView> list(@QueryParam("status") @DefaultValue("pending") String status,
                          @QueryParam("taskId") Long taskId, @QueryParam("categoryId") Long categoryId, @QueryParam("sourceType") String sourceType,
                          @QueryParam("olderThanMinutes") Integer olderThanMinutes,
@@ -69,7 +77,7 @@ public class ReviewResource {
 
     @GET
     @Path("reviews/{id}")
-    @RolesAllowed({"auditor", "admin"})
+    @PermissionsAllowed(Permission.Names.AUDIT_DECIDE)
     public ReviewView get(@PathParam("id") long id) {
         return ReviewView.of(reviews.get(id));
     }
@@ -77,31 +85,33 @@ public class ReviewResource {
     @POST
     @Path("reviews/{id}/claim")
     @Consumes(MediaType.WILDCARD) // no body: the auditor is the caller
-    @RolesAllowed("auditor")
+    @PermissionsAllowed(Permission.Names.AUDIT_DECIDE)
     public ReviewView claim(@PathParam("id") long id) {
-        return ReviewView.of(reviews.claim(id, Callers.userId(jwt)));
+        return ReviewView.of(reviews.claim(id, caller.userId()));
     }
 
     @POST
     @Path("reviews/{id}/approve")
-    @RolesAllowed("auditor")
+    @PermissionsAllowed(Permission.Names.AUDIT_DECIDE)
     public ReviewView approve(@PathParam("id") long id, Decision body) {
-        return ReviewView.of(reviews.decide(id, Callers.userId(jwt), true, body == null ? null : body.comment()));
+        return ReviewView.of(reviews.decide(id, caller.userId(), true, body == null ? null : body.comment()));
     }
 
     @POST
     @Path("reviews/{id}/reject")
-    @RolesAllowed("auditor")
+    @PermissionsAllowed(Permission.Names.AUDIT_DECIDE)
     public ReviewView reject(@PathParam("id") long id, Decision body) {
-        return ReviewView.of(reviews.decide(id, Callers.userId(jwt), false, body == null ? null : body.comment()));
+        return ReviewView.of(reviews.decide(id, caller.userId(), false, body == null ? null : body.comment()));
     }
 
     @GET
     @Path("audit-logs")
+    @PermissionsAllowed(Permission.Names.LISTING_READ)
     public List<LogView> logs(@QueryParam("taskId") Long taskId) {
         if (taskId == null) {
             throw ApiProblem.missingField("taskId");
         }
+        visibility.requireVisible(taskId);
         return AuditLogEntry.ofTask(taskId).stream().map(l -> new LogView(l.auditType, l.auditAction, l.auditReason,
                 l.rulesApplied, l.ruleResults, l.auditorId, l.auditorType, l.durationMs, l.auditTime)).toList();
     }

@@ -48,6 +48,8 @@ public class AuditWorker {
     ListingClient listing;
     @Inject
     MeterRegistry meters;
+    @Inject
+    dev.marketops.audit.metrics.AuditMetrics auditMetrics;
 
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
@@ -120,6 +122,7 @@ public class AuditWorker {
         log.durationMs = (int) ((System.nanoTime() - started) / 1_000_000);
         log.persist();
         meters.counter("marketops_audit_decisions_total", "strategy", decision.wire(), "action", log.auditAction).increment();
+        auditMetrics.decided(e.getSourceType(), decision.wire(), e.getCategoryId());
     }
 
     private static void queueForReview(ListingEvent e, ListingTaskReply task, ValidationResult result) {

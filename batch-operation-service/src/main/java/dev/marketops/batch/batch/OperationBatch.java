@@ -57,6 +57,16 @@ public class OperationBatch extends PanacheEntityBase {
     public Integer estimatedDurationSeconds;
     @Column(name = "created_by")
     public long createdBy;
+    /** The creator's role: the chunks run as this user in this role (ActorPropagation). */
+    @Column(name = "created_by_type")
+    public String createdByType;
+    /** The creator's shop when a merchant created the batch; the catalogue confines its chunks to it. */
+    @Column(name = "created_by_merchant")
+    public Long createdByMerchant;
+    @Column(name = "created_ip")
+    public String createdIp;
+    @Column(name = "created_user_agent")
+    public String createdUserAgent;
     @Column(name = "started_at")
     public OffsetDateTime startedAt;
     @Column(name = "finished_at")
@@ -84,6 +94,11 @@ public class OperationBatch extends PanacheEntityBase {
     public Long duplicateOf;
     @Column(name = "applied_count")
     public int appliedCount;
+    /** While the owning service is out: what the batch waits for (null when it waits for nothing). */
+    @Column(name = "waiting_for", insertable = false, updatable = false)
+    public String waitingFor;
+    @Column(name = "waiting_since", insertable = false, updatable = false)
+    public OffsetDateTime waitingSince;
 
     public boolean finished() {
         return switch (status) {

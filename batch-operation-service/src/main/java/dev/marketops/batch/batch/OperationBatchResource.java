@@ -7,7 +7,11 @@ import dev.marketops.batch.item.BatchItems;
 import dev.marketops.batch.report.BatchFiles;
 import dev.marketops.batch.worker.BatchRunner;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.limits.RateLimited;
 import dev.marketops.platform.rest.Page;
+import dev.marketops.platform.security.Permission;
+import dev.marketops.platform.json.RestJson;
+import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -34,8 +38,14 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+/**
+ * Batches over REST. Every method needs BATCH_RUN (operator, merchant, admin) and serves the
+ * caller's own batches; BATCH_ALL (admin) sees and cancels everyone's. Who creates a batch comes
+ * from the token only, and the batch later runs as that creator.
+ */
 @Path("/batches")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(Permission.Names.BATCH_RUN)
 public class OperationBatchResource {
 
     /** A batch with its progress; the same view serves the history list and the progress page. */
@@ -44,15 +54,18 @@ public class OperationBatchResource {
                             int pendingCount, int validationFailedCount, Integer etaSeconds, boolean dryRun,
                             String errorPolicy, List<Long> categoryIds, Map<String, Object> operationParams,
                             String fileName, String fileMd5, Long duplicateOf, Long undoOf, boolean cancelRequested,
-                            String errorSummary, long createdBy, OffsetDateTime startedAt, OffsetDateTime finishedAt,
-                            OffsetDateTime createdAt, OffsetDateTime updatedAt, long version) {
+                            String errorSummary, long createdBy, String createdByType, Long createdByMerchant,
+                            OffsetDateTime startedAt, OffsetDateTime finishedAt,
+                            OffsetDateTime createdAt, OffsetDateTime updatedAt, long version, String waitingFor,
+                            OffsetDateTime waitingSince) {
         static BatchView of(OperationBatch b) {
             return new BatchView(b.batchId, b.batchCode, b.operationType, b.status, b.progress, b.totalCount,
                     b.successCount, b.failedCount, b.skippedCount, b.processingCount, b.pendingCount(),
                     b.validationFailedCount, b.etaSeconds(), b.dryRun, b.errorPolicy,
                     b.categoryIds == null ? List.of() : List.of(b.categoryIds), b.operationParams, b.fileName,
-                    b.fileMd5, b.duplicateOf, b.undoOf, b.cancelRequested, b.errorSummary, b.createdBy, b.startedAt,
-                    b.finishedAt, b.createdAt, b.updatedAt, b.version);
+                    b.fileMd5, b.duplicateOf, b.undoOf, b.cancelRequested, b.errorSummary, b.createdBy, b.createdByType,
+                    b.createdByMerchant, b.startedAt,
+                    b.finishedAt, b.createdAt, b.updatedAt, b.version, b.waitingFor, b.waitingSince);
         }
     }
 
@@ -66,6 +79,8 @@ public class OperationBatchResource {
     @Inject
     OperationBatchService batches;
     @Inject
+    RestJson restJson;
+    @Inject
     BatchIntake intake;
     @Inject
     BatchRunner runner;
@@ -77,17 +92,22 @@ public class OperationBatchResource {
     UndoService undo;
     @Inject
     CallerScope caller;
+    @Inject
+    BatchRetryService retries;
 
     /**
      * Uploads a batch: an .xlsx or .csv file (or none, for an operation run on a filter given
      * in params), the operation, its parameters as a JSON object, the error policy and dry-run.
      * Every row is validated before anything is applied; the reply lists the first bad rows.
+     * A filter-defined batch above {@code marketops.batch.confirm-above} rows needs {@code confirm=true}
+     * (409 CONFIRM_REQUIRED with the row count otherwise).
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RateLimited("upload")
     public Response upload(@RestForm("file") FileUpload file, @RestForm String operationType, @RestForm String params,
-                           @RestForm String errorPolicy, @RestForm String dryRun, @RestForm String force) throws IOException {
-        long user = caller.userId();
+                           @RestForm String errorPolicy, @RestForm String dryRun, @RestForm String force,
+                           @RestForm String confirm) throws IOException {
         if (operationType == null || operationType.isBlank()) {
             throw ApiProblem.missingField("operationType");
         }
@@ -102,7 +122,7 @@ public class OperationBatchResource {
                 : WireEnums.parse(BatchIntake.ErrorPolicy.class, "errorPolicy", errorPolicy);
         BatchIntake.Created created = intake.upload(new BatchIntake.Upload(type, p, policy, "true".equalsIgnoreCase(dryRun),
                 "true".equalsIgnoreCase(force), file == null ? null : file.fileName(),
-                file == null ? null : file.uploadedFile(), user, null));
+                file == null ? null : file.uploadedFile(), caller.actor(), null, "true".equalsIgnoreCase(confirm)));
         if ("processing".equals(created.status())) {
             runner.submit(created.batchId());
         }
@@ -119,12 +139,18 @@ public class OperationBatchResource {
                                 @QueryParam("createdTo") String createdTo,
                                 @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("20") int size) {
-        long user = caller.userId();
-        Long who = caller.admin() ? createdBy : Long.valueOf(user);
+        Long who = createdBy;
+        Long merchant = null;
+        if (!caller.seesAll()) {
+            // Only BATCH_ALL may name another creator; everyone else reads their own history.
+            caller.caller().sameAsCaller("createdBy", createdBy, caller.userId());
+            who = caller.userId();
+            merchant = caller.caller().merchantShop();
+        }
         var filter = new OperationBatchService.Filter(
                 blank(operationType) ? null : WireEnums.parse(OperationType.class, "operationType", operationType),
                 blank(status) ? null : WireEnums.parse(BatchStatus.class, "status", status),
-                who, time("createdFrom", createdFrom), time("createdTo", createdTo));
+                who, time("createdFrom", createdFrom), time("createdTo", createdTo), merchant);
         Page<OperationBatch> found = batches.list(filter, page, size);
         return new Page<>(found.items().stream().map(BatchView::of).toList(), found.page(), found.size(), found.total());
     }
@@ -141,12 +167,13 @@ public class OperationBatchResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @io.smallrye.common.annotation.Blocking
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<BatchView> events(@PathParam("batchId") long batchId) {
+    public Multi<String> events(@PathParam("batchId") long batchId) {
         visible(batchId);
+        // written here with the REST mapper: Quarkus writes stream elements with the application mapper (ids as numbers)
         return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(Duration.ofSeconds(1))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(t -> QuarkusTransaction.requiringNew().call(() -> BatchView.of(batches.get(batchId))))
-                .plug(OperationBatchResource::untilFinal);
+                .plug(OperationBatchResource::untilFinal).map(restJson::write);
     }
 
     private static Multi<BatchView> untilFinal(Multi<BatchView> views) {
@@ -172,11 +199,56 @@ public class OperationBatchResource {
         return BatchView.of(QuarkusTransaction.requiringNew().call(() -> batches.get(batchId)));
     }
 
+    public record RetryReply(BatchView batch, int reopenedRows) {
+    }
+
+    /**
+     * Tries a finished batch's failed rows again as a new attempt of the same batch (same request
+     * ids: nothing the owning service already applied is applied twice); rows rejected in audit and
+     * rows that failed validation stay as they are. 409 NOTHING_TO_RETRY when no row qualifies.
+     */
+    @POST
+    @Path("/{batchId}/retry-failed")
+    @PermissionsAllowed(Permission.Names.BATCH_RETRY)
+    public RetryReply retryFailed(@PathParam("batchId") long batchId) {
+        return reopen(batchId, BatchRetryService.Kind.RETRY_FAILED);
+    }
+
+    /** Resumes a batch whose rows an outage failed once its budget was used up: only those rows run again. */
+    @POST
+    @Path("/{batchId}/resume")
+    @PermissionsAllowed(Permission.Names.BATCH_RETRY)
+    public RetryReply resume(@PathParam("batchId") long batchId) {
+        return reopen(batchId, BatchRetryService.Kind.RESUME);
+    }
+
+    private RetryReply reopen(long batchId, BatchRetryService.Kind kind) {
+        visible(batchId);
+        int n = retries.reopen(batchId, kind, caller.actor());
+        return new RetryReply(BatchView.of(QuarkusTransaction.requiringNew().call(() -> batches.get(batchId))), n);
+    }
+
+    public record HistoryView(String action, String actorId, String actorType, Integer rowCount, String detail,
+                              OffsetDateTime at) {
+    }
+
+    /** What happened to the batch besides its rows: outages waited out or given up on, retries and resumes. */
+    @GET
+    @Path("/{batchId}/history")
+    public List<HistoryView> history(@PathParam("batchId") long batchId) {
+        visible(batchId);
+        return runner.tx(c -> dev.marketops.batch.worker.BatchHistory.of(c, batchId)).stream()
+                .map(e -> new HistoryView(e.action(), e.actorId() == null ? null : String.valueOf(e.actorId()), e.actorType(),
+                        e.rowCount(), e.detail(), e.at())).toList();
+    }
+
+    /** The undo is a new batch: it draws from the caller's upload bucket like an upload. */
     @POST
     @Path("/{batchId}/undo")
+    @RateLimited("upload")
     public Response undo(@PathParam("batchId") long batchId) throws IOException {
         OperationBatch b = visible(batchId);
-        BatchIntake.Created created = undo.undo(b, caller.userId());
+        BatchIntake.Created created = undo.undo(b, caller.actor());
         if ("processing".equals(created.status())) {
             runner.submit(created.batchId());
         }
@@ -229,9 +301,9 @@ public class OperationBatchResource {
     }
 
     private OperationBatch visible(long batchId) {
-        long user = caller.userId();
-        boolean admin = caller.admin();
-        return QuarkusTransaction.requiringNew().call(() -> batches.visible(batchId, user, admin));
+        var actor = caller.actor();
+        boolean all = caller.seesAll();
+        return QuarkusTransaction.requiringNew().call(() -> batches.visible(batchId, actor, all));
     }
 
     static boolean isFinal(String status) {

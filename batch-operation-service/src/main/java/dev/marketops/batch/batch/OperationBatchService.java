@@ -3,6 +3,7 @@ package dev.marketops.batch.batch;
 import dev.marketops.platform.rest.Page;
 import dev.marketops.batch.WireEnums;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,10 +13,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class OperationBatchService {
 
+    /** {@code merchant}: only batches created by a merchant user of this shop (a merchant's own history). */
     public record Filter(OperationType operationType, BatchStatus status, Long createdBy,
-                         java.time.OffsetDateTime createdFrom, java.time.OffsetDateTime createdTo) {
+                         java.time.OffsetDateTime createdFrom, java.time.OffsetDateTime createdTo, Long merchant) {
         public Filter(OperationType operationType, BatchStatus status, Long createdBy) {
-            this(operationType, status, createdBy, null, null);
+            this(operationType, status, createdBy, null, null, null);
         }
     }
 
@@ -23,10 +25,19 @@ public class OperationBatchService {
         return OperationBatch.findByIdOptional(batchId);
     }
 
-    /** The batch if the caller may see it: its creator, or an admin; anyone else gets the same 404 as for a missing one. */
-    public OperationBatch visible(long batchId, long userId, boolean admin) {
+    /**
+     * The batch if the caller may see it: its creator (a merchant user only within its own shop),
+     * or a caller with BATCH_ALL; anyone else gets the same 404 as for a missing one, so batch ids
+     * of other users or shops cannot be probed.
+     */
+    public OperationBatch visible(long batchId, Actor caller, boolean all) {
         OperationBatch b = get(batchId);
-        if (!admin && b.createdBy != userId) {
+        if (all) {
+            return b;
+        }
+        boolean own = b.createdBy == caller.userId()
+                && (!caller.isMerchant() || java.util.Objects.equals(b.createdByMerchant, caller.merchantId()));
+        if (!own) {
             throw ApiProblem.notFound("UNKNOWN_BATCH", "no batch with id " + batchId).with("batchId", batchId);
         }
         return b;
@@ -53,6 +64,10 @@ public class OperationBatchService {
         if (filter.createdBy() != null) {
             where.append(" and createdBy = :createdBy");
             params.put("createdBy", filter.createdBy());
+        }
+        if (filter.merchant() != null) {
+            where.append(" and createdByMerchant = :merchant");
+            params.put("merchant", filter.merchant());
         }
         if (filter.createdFrom() != null) {
             where.append(" and createdAt >= :from");

@@ -8,6 +8,7 @@ import dev.marketops.batch.item.BatchItems;
 import dev.marketops.batch.worker.BatchWorker;
 import dev.marketops.batch.worker.BatchWorkers;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -32,7 +33,8 @@ public class UndoService {
     @Inject
     BatchIntake intake;
 
-    public BatchIntake.Created undo(OperationBatch b, long userId) throws IOException {
+    /** The undo is a new batch of {@code actor} (who asked for it), run with that actor's rights. */
+    public BatchIntake.Created undo(OperationBatch b, Actor actor) throws IOException {
         BatchWorker worker = workers.get(b.operationType);
         if (!worker.undoable()) {
             throw ApiProblem.conflict("NOT_UNDOABLE", b.operationType + " batches cannot be undone");
@@ -60,6 +62,6 @@ public class UndoService {
         params.put("confirm", true);
         params.put("reason", "undo of " + b.batchCode);
         return intake.createFromRows(new BatchIntake.Upload(WireEnums.parse(OperationType.class, "operationType", b.operationType),
-                params, BatchIntake.ErrorPolicy.IGNORE_FAILED, false, true, null, null, userId, b.batchId), rows);
+                params, BatchIntake.ErrorPolicy.IGNORE_FAILED, false, true, null, null, actor, b.batchId, true), rows);
     }
 }

@@ -49,6 +49,8 @@ public class CatalogClient {
     MutinyCatalogCommandsGrpc.MutinyCatalogCommandsStub catalogStreams;
     @GrpcClient("listing")
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
+    @GrpcClient("listing")
+    dev.marketops.proto.listing.ListingQueriesGrpc.ListingQueriesBlockingStub listingQueries;
 
     private CatalogCommandsGrpc.CatalogCommandsBlockingStub c() {
         return catalog.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
@@ -80,6 +82,10 @@ public class CatalogClient {
         return c().addTags(r);
     }
 
+    public ItemResults restoreItems(dev.marketops.proto.catalog.RestoreItemsRequest r) {
+        return c().restoreItems(r);
+    }
+
     public ItemResults changeStatus(ChangeStatusRequest r) {
         return c().changeStatus(r);
     }
@@ -97,6 +103,12 @@ public class CatalogClient {
         return catalogStreams.withDeadlineAfter(DEADLINE_SECONDS * 5, TimeUnit.SECONDS)
                 .importVoucherCodes(Multi.createFrom().iterable(messages))
                 .await().atMost(Duration.ofSeconds(DEADLINE_SECONDS * 5 + 5));
+    }
+
+    /** Up to 2,000 tasks per call (ListingQueries.GetTasks); missing ones are left out. */
+    public java.util.List<dev.marketops.proto.listing.ListingTaskReply> getTasks(java.util.List<Long> taskIds) {
+        return listingQueries.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .getTasks(dev.marketops.proto.listing.GetTasksRequest.newBuilder().addAllTaskIds(taskIds).build()).getTasksList();
     }
 
     public CreateTasksReply createTasks(CreateTasksRequest r) {

@@ -5,6 +5,7 @@ import dev.marketops.batch.WireEnums;
 import dev.marketops.batch.batch.OperationType;
 import dev.marketops.batch.item.BatchItems;
 import dev.marketops.batch.item.ItemStatus;
+import dev.marketops.batch.worker.BatchCompletion;
 import dev.marketops.batch.worker.BatchParams;
 import dev.marketops.batch.worker.BatchRunner;
 import dev.marketops.batch.worker.BatchWorker;
@@ -12,6 +13,8 @@ import dev.marketops.batch.worker.BatchWorkers;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.batch.worker.BatchActor;
 import dev.marketops.proto.events.ListingBatchEvent;
 import dev.marketops.proto.events.OperationBatchCreatedEvent;
 import io.agroal.api.AgroalDataSource;
@@ -52,8 +55,16 @@ public class BatchIntake {
 
     public enum ErrorPolicy { IGNORE_FAILED, REJECT_FAILED_ROWS, REJECT_EVERYTHING }
 
+    /**
+     * A batch to create. {@code actor} is the creator from the token (user, role, merchant shop,
+     * IP, user agent): stored with the batch, and every chunk later runs as that actor.
+     * {@code confirm}: the caller confirmed a filter-defined batch above {@code marketops.batch.confirm-above} rows.
+     */
     public record Upload(OperationType type, Map<String, Object> params, ErrorPolicy policy, boolean dryRun,
-                         boolean force, String fileName, Path file, long userId, Long undoOf) {
+                         boolean force, String fileName, Path file, Actor actor, Long undoOf, boolean confirm) {
+        public long userId() {
+            return actor.userId();
+        }
     }
 
     public record Created(long batchId, String batchCode, String status, int totalCount, int validCount, int invalidCount,
@@ -74,18 +85,29 @@ public class BatchIntake {
     Outbox outbox;
     @Inject
     BatchRunner runner;
+    @Inject
+    dev.marketops.batch.metrics.BatchMetrics batchMetrics;
 
     @ConfigProperty(name = "marketops.batch.max-file-bytes", defaultValue = "52428800")
     long maxFileBytes;
     @ConfigProperty(name = "marketops.batch.tx-timeout-seconds", defaultValue = "900")
     int txTimeout;
+    /** A batch defined by a filter (no file) with more rows than this needs confirm=true: its size is not visible up front. */
+    @ConfigProperty(name = "marketops.batch.confirm-above", defaultValue = "5000")
+    int confirmAbove;
 
     public Created upload(Upload u) throws IOException {
         BatchWorker worker = workers.get(u.type());
         BatchParams params = new BatchParams(u.params());
-        worker.checkParams(params);
+        worker.checkParams(params, u.actor());
         if (u.file() == null) {
-            List<ParsedRow> rows = worker.expand(params, u.userId());
+            List<ParsedRow> rows = worker.expand(params, u.actor());
+            long selected = worker.selectedCount(params, rows);
+            if (selected > confirmAbove && !u.confirm()) {
+                throw ApiProblem.conflict("CONFIRM_REQUIRED", "the filter selects " + selected + " rows, more than "
+                        + confirmAbove + "; send confirm=true to run the batch on all of them")
+                        .with("rowCount", selected).with("confirmAbove", confirmAbove);
+            }
             return create(u, worker, null, null, null, null, w -> {
                 int n = 0;
                 for (ParsedRow r : rows) {
@@ -180,7 +202,7 @@ public class BatchIntake {
                 SheetReader.Format format = SheetReader.Format.valueOf(((String) t.get("format")).toUpperCase());
                 Upload u = new Upload(worker.type(), params.values(),
                         WireEnums.parse(ErrorPolicy.class, "errorPolicy", (String) t.get("policy")),
-                        (Boolean) t.get("dryRun"), true, null, file, (Long) t.get("createdBy"), null);
+                        (Boolean) t.get("dryRun"), true, null, file, (Actor) t.get("actor"), null, true);
                 try {
                     fill(c, batchId, (OffsetDateTime) t.get("createdAt"), (String) t.get("batchCode"), worker, u.policy(),
                             sink -> new SheetParser(worker, params, worker.maxRows(), sink).parse(file, format), u);
@@ -192,6 +214,7 @@ public class BatchIntake {
                         ps.setLong(2, batchId);
                         ps.executeUpdate();
                     }
+                    BatchCompletion.announce(outbox, c, batchId);
                 }
             } catch (SQLException | IOException e) {
                 throw new IllegalStateException(e);
@@ -245,6 +268,10 @@ public class BatchIntake {
             ps.setLong(10, batchId);
             ps.executeUpdate();
         }
+        batchMetrics.started(WireEnums.wire(worker.type()), status);
+        if ("failed".equals(status)) {
+            BatchCompletion.announce(outbox, c, batchId);
+        }
         if ("processing".equals(status)) {
             Map<String, String> flat = new java.util.HashMap<>();
             u.params().forEach((k, v) -> flat.put(k, String.valueOf(v)));
@@ -295,8 +322,8 @@ public class BatchIntake {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO operation_batch_task (batch_id, batch_code, operation_type, operation_params, category_ids,
                     file_name, file_path, file_size, file_md5, file_format, status, error_policy, dry_run, created_by,
-                    undo_of, duplicate_of)
-                VALUES (?, ?, ?, ?::jsonb, ?::bigint[], ?, ?, ?, ?, ?, 'validating', ?, ?, ?, ?, ?) RETURNING created_at""")) {
+                    undo_of, duplicate_of, created_by_type, created_by_merchant, created_ip, created_user_agent)
+                VALUES (?, ?, ?, ?::jsonb, ?::bigint[], ?, ?, ?, ?, ?, 'validating', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING created_at""")) {
             BatchParams p = new BatchParams(u.params());
             ps.setLong(1, batchId);
             ps.setString(2, code);
@@ -313,6 +340,11 @@ public class BatchIntake {
             ps.setLong(13, u.userId());
             ps.setObject(14, u.undoOf());
             ps.setObject(15, duplicateOf);
+            Actor a = u.actor();
+            ps.setString(16, a.type());
+            ps.setObject(17, a.isMerchant() ? a.merchantId() : null);
+            ps.setString(18, a.ip());
+            ps.setString(19, a.userAgent() == null ? null : a.userAgent().substring(0, Math.min(512, a.userAgent().length())));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getObject(1, OffsetDateTime.class);
@@ -346,7 +378,8 @@ public class BatchIntake {
     private static Map<String, Object> task(Connection c, long batchId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT status, operation_type, operation_params::text, file_path, file_format, error_policy, dry_run,
-                       created_by, created_at, batch_code FROM operation_batch_task WHERE batch_id = ? FOR UPDATE""")) {
+                       created_by, created_at, batch_code, created_by_type, created_by_merchant, created_ip, created_user_agent
+                FROM operation_batch_task WHERE batch_id = ? FOR UPDATE""")) {
             ps.setLong(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -363,6 +396,8 @@ public class BatchIntake {
                 m.put("createdBy", rs.getLong(8));
                 m.put("createdAt", rs.getObject(9, OffsetDateTime.class));
                 m.put("batchCode", rs.getString(10));
+                m.put("actor", BatchActor.of(rs.getLong(8), rs.getString(11), (Long) rs.getObject(12), rs.getString(13),
+                        rs.getString(14)));
                 return m;
             }
         }

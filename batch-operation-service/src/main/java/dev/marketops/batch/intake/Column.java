@@ -25,7 +25,39 @@ public record Column(String header, Kind kind, boolean required, List<String> al
         return new Column(header, Kind.ENUM, required, List.of(values));
     }
 
-    /** The typed value, or a {@link RowError} naming this column. */
+    /**
+     * The largest integer a spreadsheet's number (an IEEE double) holds exactly; our ids are
+     * snowflakes far above it, so an id stored as a number has lost its last digits.
+     */
+    static final BigDecimal MAX_EXACT_NUMBER = BigDecimal.valueOf(1L << 53);
+
+    /** The typed value of a cell, or a {@link RowError} naming this column. */
+    public Object read(int rowNo, SheetCell cell) {
+        if (kind == Kind.ID) {
+            String t = cell.text().trim();
+            // A number cell, or a number a spreadsheet wrote out in its own notation (1.2131E+17 in a CSV)
+            if (cell.number() || t.indexOf('E') >= 0 || t.indexOf('e') >= 0) {
+                notAnExactId(rowNo, t);
+            }
+        }
+        return read(rowNo, cell.text());
+    }
+
+    private void notAnExactId(int rowNo, String t) {
+        BigDecimal d;
+        try {
+            d = new BigDecimal(t);
+        } catch (NumberFormatException e) {
+            return; // not a number at all: read() says so
+        }
+        if (d.stripTrailingZeros().scale() > 0 || d.abs().compareTo(MAX_EXACT_NUMBER) > 0) {
+            throw new RowError(rowNo, header, "ID_NOT_TEXT", "row " + rowNo + ", column " + header + ": the id "
+                    + d.toPlainString() + " is stored as a number, which a spreadsheet keeps to 15-16 digits only, so it"
+                    + " is not the exact id any more; format the column " + header + " as Text and enter (or paste) the ids again");
+        }
+    }
+
+    /** The typed value of a cell's text, or a {@link RowError} naming this column. */
     public Object read(int rowNo, String text) {
         String t = text.trim();
         try {

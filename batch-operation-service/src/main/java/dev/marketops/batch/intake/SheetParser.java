@@ -133,7 +133,7 @@ public final class SheetParser {
                 }
                 continue;
             }
-            v.values().put(col.header(), col.read(rowNo, cell.text()));
+            v.values().put(col.header(), col.read(rowNo, cell));
         }
         if (worker.openColumns()) {
             for (Map.Entry<String, Integer> e : indexOf.entrySet()) {

@@ -91,7 +91,7 @@ public final class SheetReader {
             return SheetCell.EMPTY;
         }
         return switch (c.getType()) {
-            case NUMBER -> new SheetCell(plain(c.getRawValue()), null, false);
+            case NUMBER -> new SheetCell(plain(c.getRawValue()), null, false, true);
             case FORMULA -> new SheetCell(c.getRawValue() == null ? null : plain(c.getRawValue()), c.getFormula(), false);
             case ERROR -> new SheetCell(c.getRawValue(), null, true);
             case BOOLEAN -> new SheetCell(String.valueOf(c.asBoolean()), null, false);

@@ -255,9 +255,10 @@ public class BatchItems {
      * backoff (lease) unless its attempts are used up; an awaiting item stays processing with
      * no lease end, so only its completing event finishes it.
      */
-    public void record(Connection c, long batchId, OffsetDateTime createdAt, List<ItemOutcome> outcomes,
-                       int maxAttempts) throws SQLException {
+    public Recorded record(Connection c, long batchId, OffsetDateTime createdAt, List<ItemOutcome> outcomes,
+                           int maxAttempts, java.util.Map<Integer, Integer> heldAttempts) throws SQLException {
         int n = outcomes.size();
+        Integer[] held = new Integer[n];
         Integer[] rows = new Integer[n];
         String[] kinds = new String[n];
         Long[] targets = new Long[n];
@@ -276,6 +277,7 @@ public class BatchItems {
             codes[k] = o.errorCode();
             fields[k] = o.errorField();
             messages[k] = o.errorMessage();
+            held[k] = heldAttempts.get(o.rowNo());
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE operation_batch_item i SET
@@ -288,9 +290,11 @@ public class BatchItems {
                     before_value = coalesce(u.before::jsonb, i.before_value),
                     after_value = coalesce(u.after::jsonb, i.after_value),
                     error_code = u.code, error_field = u.field, error_message = u.message, updated_at = now()
-                FROM unnest(?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                     AS u(r, kind, target, before, after, code, field, message)
-                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r""")) {
+                FROM unnest(?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
+                     AS u(r, kind, target, before, after, code, field, message, held)
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r
+                  AND i.status = 'processing' AND i.attempts = u.held
+                RETURNING i.status""")) {
             ps.setInt(1, maxAttempts);
             ps.setArray(2, c.createArrayOf("int4", rows));
             ps.setArray(3, c.createArrayOf("text", kinds));
@@ -300,9 +304,82 @@ public class BatchItems {
             ps.setArray(7, c.createArrayOf("text", codes));
             ps.setArray(8, c.createArrayOf("text", fields));
             ps.setArray(9, c.createArrayOf("text", messages));
-            ps.setLong(10, batchId);
-            ps.setObject(11, createdAt);
-            ps.executeUpdate();
+            ps.setArray(10, c.createArrayOf("int4", held));
+            ps.setLong(11, batchId);
+            ps.setObject(12, createdAt);
+            int ok = 0, failed = 0, released = 0, awaiting = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "succeeded" -> ok++;
+                        case "failed" -> failed++;
+                        case "pending" -> released++;
+                        default -> awaiting++;
+                    }
+                }
+            }
+            return new Recorded(ok, failed, released, awaiting);
+        }
+    }
+
+    /**
+     * What a chunk's record changed. Rows whose claim was lost meanwhile (the call outlasted the
+     * lease and another loop or replica claimed them again: their attempts moved on) are left to
+     * that claim and not counted.
+     */
+    public record Recorded(int succeeded, int failed, int released, int awaiting) {
+        public int total() {
+            return succeeded + failed + released + awaiting;
+        }
+    }
+
+    /**
+     * A chunk's items put back after an outage of the owning service: pending again once the
+     * pause is over, the attempt not counted (the row itself is not at fault). Their recorded
+     * version stays: the refused call may still have been applied (DEADLINE_EXCEEDED).
+     */
+    public int release(Connection c, long batchId, OffsetDateTime createdAt, List<Integer> rowNos, List<Integer> heldAttempts,
+                       long pauseMillis, String code, String message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE operation_batch_item i SET status = 'pending', attempts = greatest(0, i.attempts - 1),
+                       lease_until = now() + make_interval(secs => ?), error_code = ?, error_message = ?, updated_at = now()
+                FROM unnest(?::int[], ?::int[]) AS u(r, held)
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r AND i.status = 'processing' AND i.attempts = u.held""")) {
+            ps.setDouble(1, pauseMillis / 1000.0);
+            ps.setString(2, code);
+            ps.setString(3, message);
+            ps.setArray(4, c.createArrayOf("int4", rowNos.toArray()));
+            ps.setArray(5, c.createArrayOf("int4", heldAttempts.toArray()));
+            ps.setLong(6, batchId);
+            ps.setObject(7, createdAt);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** The error codes of rows failed because an outage outlasted its budget (their outcome may be unknown). */
+    public static final List<String> OUTAGE_CODES = List.of("UPSTREAM_UNAVAILABLE", "UPSTREAM_DEADLINE_EXCEEDED",
+            "UPSTREAM_RESOURCE_EXHAUSTED");
+
+    /**
+     * Failed items become pending again with fresh attempts: only those an outage failed
+     * ({@code outageOnly}), or every failed one but those rejected in audit (a decision, not a
+     * fault; the row needs a fixed file). Rows failed by an outage keep their recorded version
+     * (the last call may have been applied); a definite failure forgets it. Returns how many.
+     */
+    public int reopenFailed(Connection c, long batchId, OffsetDateTime createdAt, boolean outageOnly) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE operation_batch_item SET status = 'pending', attempts = 0, lease_until = NULL,
+                       pre_version = CASE WHEN error_code = ANY (?) THEN pre_version END,
+                       error_code = NULL, error_field = NULL, error_message = NULL, updated_at = now()
+                WHERE batch_id = ? AND created_at = ? AND status = 'failed'
+                  AND coalesce(error_code, '') <> 'REJECTED' AND (NOT ? OR error_code = ANY (?))""")) {
+            java.sql.Array codes = c.createArrayOf("text", OUTAGE_CODES.toArray());
+            ps.setArray(1, codes);
+            ps.setLong(2, batchId);
+            ps.setObject(3, createdAt);
+            ps.setBoolean(4, outageOnly);
+            ps.setArray(5, codes);
+            return ps.executeUpdate();
         }
     }
 

@@ -41,7 +41,7 @@ public class ListingOutcomeListener {
     @Inject
     BatchRunner runner;
 
-    private record Outcome(long taskId, boolean ok, String afterJson) {
+    record Outcome(long taskId, boolean ok, String afterJson) {
     }
 
     @Incoming("listing-outcomes")
@@ -74,7 +74,7 @@ public class ListingOutcomeListener {
     }
 
     /** The batch's awaiting items of these tasks finish; its counters move by as many, in one statement each. */
-    private static int apply(Connection c, long batchId, java.util.Collection<Outcome> outcomes) throws Exception {
+    static int apply(Connection c, long batchId, java.util.Collection<Outcome> outcomes) throws Exception {
         Optional<BatchState> b = BatchState.load(c, batchId);
         if (b.isEmpty()) {
             return 0;

@@ -7,6 +7,7 @@ import dev.marketops.batch.intake.Column;
 import dev.marketops.batch.intake.Column.Kind;
 import dev.marketops.batch.intake.ParsedRow;
 import dev.marketops.batch.intake.RowValues;
+import dev.marketops.batch.worker.BatchActor;
 import dev.marketops.batch.worker.BatchParams;
 import dev.marketops.batch.worker.BatchWorker;
 import dev.marketops.batch.worker.Chunk;
@@ -48,6 +49,9 @@ import java.util.UUID;
 public class ListingUploadWorker extends BatchWorker {
 
     public static final String TOPIC_PARSED = "listing.batch.parsed";
+    private static final int DRAFT = 0;
+    private static final int REJECTED = 12;
+    private static final int ONLINE = 20;
 
     @Inject
     CatalogClient client;
@@ -66,7 +70,10 @@ public class ListingUploadWorker extends BatchWorker {
 
     @Override
     public List<Column> columns() {
-        return List.of(Column.required("category_id", Kind.ID), Column.required("title", Kind.TEXT));
+        // shop_id: the shop a staff member's row is for (else params.shopId for the whole sheet);
+        // a merchant's rows always belong to its own shop (listing-service takes it from the token)
+        return List.of(Column.required("category_id", Kind.ID), Column.required("title", Kind.TEXT),
+                Column.optional("shop_id", Kind.ID));
     }
 
     @Override
@@ -106,6 +113,10 @@ public class ListingUploadWorker extends BatchWorker {
         p.put("category_id", categoryId);
         p.put("title", row.text("title"));
         p.put("item_data", data);
+        Long shop = row.has("shop_id") ? row.longOrNull("shop_id") : params.longOrNull("shopId");
+        if (shop != null) {
+            p.put("shop_id", shop);
+        }
         return new ParsedRow("listing_task", 0, p, null);
     }
 
@@ -154,14 +165,19 @@ public class ListingUploadWorker extends BatchWorker {
         CreateTasksRequest.Builder req = CreateTasksRequest.newBuilder().setBatchId(chunk.batchId()).setTaskType("batch_import");
         for (ClaimedItem i : chunk.items()) {
             Map<String, Object> p = i.payload();
-            req.addTasks(CreateTaskRequest.newBuilder().setRequestId(chunk.batchId() + ":" + i.rowNo())
+            CreateTaskRequest.Builder task = CreateTaskRequest.newBuilder().setRequestId(chunk.batchId() + ":" + i.rowNo())
                     .setCategoryId(((Number) p.get("category_id")).longValue()).setTitle((String) p.get("title"))
-                    .setSourceType("excel_batch").setSourceUserType("operator").setCreatorId(chunk.createdBy())
-                    .setItemDataJson(Json.write(p.getOrDefault("item_data", Map.of()))));
+                    .setSourceType("excel_batch").setSourceUserType(BatchActor.sourceUserType(chunk.actor())).setCreatorId(chunk.createdBy())
+                    .setItemDataJson(Json.write(p.getOrDefault("item_data", Map.of())));
+            if (p.get("shop_id") instanceof Number shop) {
+                task.setShopId(shop.longValue());
+            }
+            req.addTasks(task);
         }
         CreateTasksReply created = client.createTasks(req.build());
         List<Long> taskIds = new ArrayList<>();
         Map<Long, ClaimedItem> byTask = new HashMap<>();
+        java.util.Set<Long> replayed = new java.util.HashSet<>();
         for (int k = 0; k < chunk.items().size(); k++) {
             ClaimedItem i = chunk.items().get(k);
             CreateTaskResult r = k < created.getResultsCount() ? created.getResults(k) : null;
@@ -172,13 +188,16 @@ public class ListingUploadWorker extends BatchWorker {
             } else {
                 taskIds.add(r.getTaskId());
                 byTask.put(r.getTaskId(), i);
+                if (r.getReplayed()) {
+                    replayed.add(r.getTaskId());
+                }
             }
         }
         if (taskIds.isEmpty()) {
             return ChunkResult.of(out);
         }
         TransitionManyReply submitted = client.transitionMany(TransitionManyRequest.newBuilder().addAllTaskIds(taskIds)
-                .setAction("submit").setOperatorId(chunk.createdBy()).setOperatorType("operator")
+                .setAction("submit").setOperatorId(chunk.createdBy()).setOperatorType(chunk.operatorType())
                 .setReason("batch " + chunk.batchCode()).setBatchId(chunk.batchId()).build());
         Map<Long, TransitionResult> results = new HashMap<>();
         submitted.getResultsList().forEach(r -> results.put(r.getTaskId(), r));
@@ -187,9 +206,17 @@ public class ListingUploadWorker extends BatchWorker {
             ClaimedItem i = byTask.get(taskId);
             TransitionResult r = results.get(taskId);
             String after = Json.write(Map.of("task_id", taskId));
-            // A retried chunk finds its tasks already submitted: the illegal transition is that earlier success.
-            boolean ok = r != null && (r.getOk() || (i.attempts() > 1 && "ILLEGAL_TRANSITION".equals(r.getErrorCode())));
-            if (ok) {
+            // Reconciled by request id: a chunk tried again (after an outage, a crash, or a retry of the
+            // batch) gets the tasks created the first time back (replayed), and finds the ones already
+            // submitted then in a later state: that earlier submit was this row's, it goes on from there.
+            boolean earlier = r != null && !r.getOk() && replayed.contains(taskId) && "ILLEGAL_TRANSITION".equals(r.getErrorCode());
+            if (earlier && r.getStatus() >= ONLINE) {
+                // gone online (and maybe on) before this batch knew its task (its listing.published found no row to finish)
+                out.add(new ItemOutcome(i.rowNo(), ItemOutcome.Kind.SUCCEEDED, taskId, null,
+                        Json.write(Map.of("task_id", taskId, "status", "online")), null, null, null));
+            } else if (earlier && r.getStatus() == REJECTED) {
+                out.add(ItemOutcome.failed(i.rowNo(), "REJECTED", null, "the listing was rejected in audit").withTarget(taskId));
+            } else if (r != null && (r.getOk() || (earlier && r.getStatus() > DRAFT))) {
                 out.add(new ItemOutcome(i.rowNo(), ItemOutcome.Kind.AWAITING, taskId, null, after, null, null, null));
                 parsed.add(taskId);
             } else {

@@ -9,6 +9,8 @@ import dev.marketops.batch.worker.BatchParams;
 import dev.marketops.batch.worker.Chunk;
 import dev.marketops.batch.worker.ClaimedItem;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.Permission;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
@@ -63,6 +65,30 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
         }
     }
 
+    /**
+     * params.maxChangePercent may tighten the server's guard (marketops.batch.max-change-percent),
+     * not loosen it: a larger value (or 0, which the catalogue reads as "no limit") needs
+     * PRICE_GUARD_OVERRIDE. Refused at upload, before any row is read.
+     */
+    @Override
+    public void checkParams(BatchParams p, Actor creator) {
+        checkParams(p);
+        Long asked = p.longOrNull("maxChangePercent");
+        if (asked == null) {
+            return;
+        }
+        if (asked < 0) {
+            throw ApiProblem.invalidField("params.maxChangePercent", "must be 0 or more", asked);
+        }
+        boolean looser = asked == 0 || asked > maxChangePercent;
+        if (looser && !creator.has(Permission.PRICE_GUARD_OVERRIDE)) {
+            throw new ApiProblem(403, "PRICE_GUARD_OVERRIDE_REQUIRED", "Forbidden", "params.maxChangePercent " + asked
+                    + (asked == 0 ? " (no limit)" : "") + " is looser than the server's guard of " + maxChangePercent
+                    + "%; only roles with " + Permission.PRICE_GUARD_OVERRIDE.key() + " may loosen it")
+                    .with("field", "params.maxChangePercent").with("value", asked).with("guard", maxChangePercent);
+        }
+    }
+
     @Override
     public ParsedRow parse(RowValues row, BatchParams params) {
         long itemId = row.id("item_id");
@@ -98,9 +124,9 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
         return n;
     }
 
-    /** Without a file: every item of params.categoryIds (and params.shopId), one row each. */
+    /** Without a file: every item of params.categoryIds (and params.shopId; a merchant's own shop always), one row each. */
     @Override
-    public List<ParsedRow> expand(BatchParams params, long operatorId) {
+    public List<ParsedRow> expand(BatchParams params, Actor creator) {
         List<Long> categories = params.longs("categoryIds");
         if (categories.isEmpty()) {
             throw ApiProblem.missingField("file");
@@ -115,7 +141,7 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
         long value = amount(0, mode, v);
         List<ParsedRow> rows = new ArrayList<>();
         StreamItemsRequest.Builder req = StreamItemsRequest.newBuilder().setPageSize(2000).addAllCategoryIds(categories);
-        Long shop = params.longOrNull("shopId");
+        Long shop = MerchantScope.shop(params, creator);
         if (shop != null) {
             req.setShopId(shop);
         }

@@ -12,12 +12,15 @@ import dev.marketops.batch.worker.ChunkResult;
 import dev.marketops.batch.worker.ClaimedItem;
 import dev.marketops.batch.worker.ItemOutcome;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.Permission;
 import dev.marketops.proto.catalog.ChangeShopStatusReply;
 import dev.marketops.proto.catalog.ChangeShopStatusRequest;
 import dev.marketops.proto.catalog.ChangeStatusRequest;
 import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
+import dev.marketops.proto.catalog.StreamItemsRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,17 +75,36 @@ public class StatusChangeWorker extends CatalogueItemWorker {
         return new ParsedRow("item", itemId, p, Long.toString(itemId));
     }
 
+    /** A whole shop at once is SHOP_STATUS (not a merchant's right): checked here, since the batch runs later. */
     @Override
-    public List<ParsedRow> expand(BatchParams params, long operatorId) {
+    public List<ParsedRow> expand(BatchParams params, Actor creator) {
         Long shop = params.longOrNull("shopId");
         if (shop == null) {
             throw ApiProblem.missingField("file");
+        }
+        if (!creator.has(Permission.SHOP_STATUS)) {
+            throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "taking a whole shop offline or online needs "
+                    + Permission.SHOP_STATUS.key() + "; list the goods in a file instead").with("field", "params.shopId");
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("shop_id", shop);
         p.put("target_status", params.requireText("targetStatus"));
         p.put("reason", params.text("reason", ""));
         return List.of(new ParsedRow("shop", shop, p, null));
+    }
+
+    /** A whole shop is one row but all its goods: counted (not deleted ones) so the caller confirms the real size. */
+    @Override
+    public long selectedCount(BatchParams params, List<ParsedRow> rows) {
+        if (rows.size() != 1 || !"shop".equals(rows.get(0).targetType())) {
+            return rows.size();
+        }
+        long n = 0;
+        var pages = catalog.streamItems(StreamItemsRequest.newBuilder().setPageSize(2000).setShopId(rows.get(0).targetId()).build());
+        while (pages.hasNext()) {
+            n += pages.next().getItemsCount();
+        }
+        return n;
     }
 
     @Override
@@ -99,7 +121,7 @@ public class StatusChangeWorker extends CatalogueItemWorker {
             // The request id makes a repeated call (after a crash) an accepted replay, not a second request.
             ChangeShopStatusReply reply = catalog.changeShopStatus(ChangeShopStatusRequest.newBuilder()
                     .setShopId(i.targetId()).setTargetStatus((String) i.payload().get("target_status"))
-                    .setOperatorType("operator").setOperatorId(chunk.createdBy())
+                    .setOperatorType(chunk.operatorType()).setOperatorId(chunk.createdBy())
                     .setReason(String.valueOf(i.payload().get("reason"))).setRequestId(chunk.batchCode() + ":" + i.rowNo()).build());
             out.add(ItemOutcome.succeeded(i.rowNo(), null, Json.write(Map.of("request_id", reply.getRequestId(),
                     "goods_count", reply.getGoodsCount(), "target_status", i.payload().get("target_status")))));
@@ -123,7 +145,7 @@ public class StatusChangeWorker extends CatalogueItemWorker {
             groups.computeIfAbsent((String) i.payload().get("target_status"), s -> new ArrayList<>()).add(k);
         }
         return callPerGroup(items, per, groups, (target, ids) -> catalog.changeStatus(ChangeStatusRequest.newBuilder()
-                .setTargetStatus(target).setOperatorType("operator").setOperatorId(chunk.createdBy())
+                .setTargetStatus(target).setOperatorType(chunk.operatorType()).setOperatorId(chunk.createdBy())
                 .setReason(chunk.params().text("reason", "batch " + chunk.batchCode()))
                 .setRequestId(chunk.batchCode()).setDryRun(chunk.dryRun()).addAllItemIds(ids).build()));
     }

@@ -3,6 +3,8 @@ package dev.marketops.batch.report;
 import dev.marketops.batch.Json;
 import dev.marketops.batch.batch.OperationBatch;
 import dev.marketops.batch.item.BatchItems;
+import dev.marketops.platform.files.SafeCells;
+import dev.marketops.platform.json.JsonIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import org.dhatim.fastexcel.Worksheet;
  * rows as they come, so 1,000,000 rows never sit in memory): the result file (every row with
  * its before, after, status and error) and the rejected-rows file (the failed rows exactly as
  * uploaded plus an error column, in the uploaded format, ready to fix and upload again).
+ * Every text cell goes through {@link SafeCells#text}: uploaded cells and peers' messages may
+ * start with = + - @ and would otherwise run as formulas when the file is opened.
  */
 @ApplicationScoped
 public class BatchFiles {
@@ -38,16 +42,17 @@ public class BatchFiles {
             ws.value(0, c, header[c]);
             ws.style(0, c).bold().set();
         }
+        textIdColumns(ws, List.of(header));
         int[] r = {1};
         try {
             items.scan(b.batchId, b.createdAt, List.of(), 0, -1, i -> {
                 int row = r[0]++;
                 ws.value(row, 0, i.rowNo());
-                ws.value(row, 1, i.targetType());
+                text(ws, row, 1, i.targetType());
                 if (i.targetId() != null) {
                     ws.value(row, 2, String.valueOf(i.targetId()));
                 }
-                ws.value(row, 3, i.status());
+                text(ws, row, 3, i.status());
                 text(ws, row, 4, i.beforeJson());
                 text(ws, row, 5, i.afterJson());
                 text(ws, row, 6, i.errorCode());
@@ -86,8 +91,9 @@ public class BatchFiles {
         Workbook wb = new Workbook(out, "marketops", "1.0");
         Worksheet ws = wb.newWorksheet("rejected");
         for (int c = 0; c < header.size(); c++) {
-            ws.value(0, c, header.get(c));
+            ws.value(0, c, SafeCells.text(header.get(c)));
         }
+        textIdColumns(ws, header);
         int[] r = {1};
         try {
             items.scan(b.batchId, b.createdAt, statuses, 0, -1, i -> {
@@ -95,7 +101,7 @@ public class BatchFiles {
                 List<String> cells = cells(i, header.size());
                 for (int c = 0; c < cells.size(); c++) {
                     if (!cells.get(c).isEmpty()) {
-                        ws.value(row, c, cells.get(c));
+                        ws.value(row, c, safe(cells.get(c)));
                     }
                 }
                 flush(ws, row);
@@ -132,7 +138,7 @@ public class BatchFiles {
             if (c > 0) {
                 w.write(',');
             }
-            String s = cells.get(c);
+            String s = safe(cells.get(c));
             if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
                 w.write('"');
                 w.write(s.replace("\"", "\"\""));
@@ -144,9 +150,32 @@ public class BatchFiles {
         w.write("\r\n");
     }
 
+    private static final java.util.regex.Pattern PLAIN_NUMBER = java.util.regex.Pattern.compile("[+-]?\\d+(\\.\\d+)?");
+
+    /**
+     * An uploaded cell made safe: a plain number such as -10 (a price cut, a stock change) stays as
+     * it is, since it cannot run as a formula and the rejected file must upload again unchanged;
+     * any other text starting with = + - @ is escaped.
+     */
+    static String safe(String cell) {
+        return cell == null || PLAIN_NUMBER.matcher(cell).matches() ? cell : SafeCells.text(cell);
+    }
+
+    /**
+     * Ids are written as text cells, and their columns formatted as Text so an id typed or pasted
+     * into the file stays text too: a number cell is a double and loses a snowflake's last digits.
+     */
+    static void textIdColumns(Worksheet ws, List<String> header) {
+        for (int c = 0; c < header.size(); c++) {
+            if (JsonIds.isIdName(header.get(c))) {
+                ws.style(c).format("@").set();
+            }
+        }
+    }
+
     private static void text(Worksheet ws, int row, int col, String s) {
         if (s != null) {
-            ws.value(row, col, s);
+            ws.value(row, col, SafeCells.text(s));
         }
     }
 

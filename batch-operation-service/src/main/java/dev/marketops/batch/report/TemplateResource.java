@@ -7,6 +7,10 @@ import dev.marketops.batch.worker.BatchWorker;
 import dev.marketops.batch.worker.BatchWorkers;
 import dev.marketops.platform.config.CategoryDirectory;
 import dev.marketops.proto.config.CategoryAttribute;
+import dev.marketops.platform.files.SafeCells;
+import dev.marketops.platform.json.JsonIds;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,6 +30,7 @@ import org.dhatim.fastexcel.Worksheet;
  * enumerations (kept on a second sheet, as Excel wants list sources on a sheet).
  */
 @Path("/templates")
+@PermissionsAllowed(Permission.Names.BATCH_RUN)
 public class TemplateResource {
 
     @Inject
@@ -58,12 +63,16 @@ public class TemplateResource {
             int listCol = 0;
             for (int c = 0; c < headers.size(); c++) {
                 Header h = headers.get(c);
-                ws.value(0, c, h.name());
+                ws.value(0, c, SafeCells.text(h.name()));
                 ws.style(0, c).bold().fillColor(h.required() ? "FFE699" : "DDEBF7").set();
                 ws.width(c, Math.max(12, h.name().length() + 4));
+                if (JsonIds.isIdName(h.name())) {
+                    // a Text column keeps typed or pasted ids exact; a General one turns them into doubles
+                    ws.style(c).format("@").set();
+                }
                 if (!h.choices().isEmpty()) {
                     for (int k = 0; k < h.choices().size(); k++) {
-                        lists.value(k, listCol, h.choices().get(k));
+                        lists.value(k, listCol, SafeCells.text(h.choices().get(k)));
                     }
                     ws.range(1, c, 10_000, c).validateWithList(lists.range(0, listCol, h.choices().size() - 1, listCol))
                             .showErrorMessage(true).errorTitle(h.name()).error("choose a value from the list");
@@ -71,7 +80,7 @@ public class TemplateResource {
                 }
             }
             if (categoryId != null && headers.stream().anyMatch(h -> h.name().equals("category_id"))) {
-                ws.value(1, 0, categoryId);
+                ws.value(1, 0, categoryId.toString());
             }
             wb.finish();
         };

@@ -1,6 +1,7 @@
 package dev.marketops.batch.worker;
 
 import dev.marketops.platform.outbox.Outbox;
+import dev.marketops.platform.security.ActorPropagation;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +51,10 @@ public class BatchRunner {
     Outbox outbox;
     @Inject
     MeterRegistry meters;
+    @Inject
+    dev.marketops.batch.metrics.BatchMetrics batchMetrics;
+    @Inject
+    OutagePolicy outages;
 
     @ConfigProperty(name = "marketops.batch.lease-seconds", defaultValue = "60")
     int leaseSeconds;
@@ -73,6 +79,12 @@ public class BatchRunner {
     @ConfigProperty(name = "marketops.batch.test-chunk-pause", defaultValue = "PT0S")
     java.time.Duration chunkPause;
 
+    /** How long a shutdown waits for the chunks being applied (below the pod's termination grace period). */
+    @ConfigProperty(name = "marketops.batch.shutdown-grace", defaultValue = "PT20S")
+    java.time.Duration shutdownGrace;
+
+    private volatile boolean stopping;
+
     /** Batches running here, with how many of their loops are still going. */
     private final Map<Long, AtomicInteger> running = new ConcurrentHashMap<>();
     private volatile ExecutorService pool;
@@ -92,14 +104,36 @@ public class BatchRunner {
         return pool;
     }
 
+    /**
+     * Graceful shutdown (SIGTERM, a rolling restart): no new chunk is claimed, a chunk being
+     * applied is finished and recorded, then the loops end, within the grace period. What is still
+     * running after it is interrupted: its claims' leases run out and another replica takes them.
+     */
     void stop(@Observes ShutdownEvent e) {
-        if (pool != null) {
-            pool.shutdownNow();
+        stopping = true;
+        ExecutorService p = pool;
+        if (p == null) {
+            return;
+        }
+        p.shutdown();
+        try {
+            if (!p.awaitTermination(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warnf("batch loops still running after %s: interrupted, their claims go back when the leases end", shutdownGrace);
+                p.shutdownNow();
+            } else {
+                LOG.infof("batch loops stopped: every claimed chunk finished and recorded");
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            p.shutdownNow();
         }
     }
 
     /** Starts the batch on this replica unless it already runs here. */
     public void submit(long batchId) {
+        if (stopping) {
+            return; // shutting down: another replica (or this one, restarted) takes the batch
+        }
         int loops = Math.max(1, loopsPerBatch);
         if (running.putIfAbsent(batchId, new AtomicInteger(loops)) == null) {
             for (int n = 0; n < loops; n++) {
@@ -123,13 +157,16 @@ public class BatchRunner {
 
     void run(long batchId) {
         int cursor = 0;
-        while (true) {
+        while (!stopping) {
             Optional<BatchState> found = tx(c -> BatchState.load(c, batchId));
             if (found.isEmpty() || !"processing".equals(found.get().status())) {
                 return;
             }
             BatchState b = found.get();
             BatchWorker worker = workers.get(b.operationType());
+            if (!BatchWorkers.runsHere(worker.type())) {
+                return; // worker switch off here: a replica of its own worker type runs it
+            }
             if (b.cancelRequested()) {
                 cancel(b);
                 return;
@@ -160,10 +197,14 @@ public class BatchRunner {
                     b.totalCount(), claimed.items(), (rows, versions, befores) -> tx(c -> {
                         items.prepare(c, batchId, b.createdAt(), rows, versions, befores);
                         return null;
-                    }));
+                    }), b.actor());
             long started = System.nanoTime();
-            ChunkResult result = applySafely(worker, chunk);
-            record(b, claimed.items(), result);
+            Attempt attempt = applySafely(worker, chunk);
+            if (attempt.outage() != null) {
+                waitOut(b, worker, claimed.items(), attempt.outage());
+                continue;
+            }
+            record(b, claimed.items(), attempt.result());
             meters.timer("marketops_batch_chunk_seconds", "operation", b.operationType())
                     .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (!chunkPause.isZero()) {
@@ -177,61 +218,179 @@ public class BatchRunner {
         }
     }
 
-    /** Transient trouble with the owning service is a retry of every item of the chunk, bounded by attempts. */
-    private ChunkResult applySafely(BatchWorker worker, Chunk chunk) {
+    /** The owning service could not be reached or was overloaded: nothing is known about the rows themselves. */
+    record Outage(String code, String description) {
+    }
+
+    /** A chunk's outcome, or the outage that kept it from having one. */
+    record Attempt(ChunkResult result, Outage outage) {
+    }
+
+    /**
+     * Applies the chunk as the batch's creator (every gRPC call carries that actor, so the owning
+     * service checks the creator's rights, e.g. a merchant's own shop). An outage of the owning
+     * service (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, connection refused) is handed
+     * back as such: it is no fault of the rows. Other trouble counts against each row's attempts.
+     */
+    private Attempt applySafely(BatchWorker worker, Chunk chunk) {
         try {
-            return worker.apply(chunk);
-        } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            boolean transientFailure = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-                    || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.ABORTED;
-            LOG.warnf("batch %d chunk of %d items: %s", chunk.batchId(), chunk.items().size(), e.getStatus());
-            List<ItemOutcome> out = new ArrayList<>();
-            for (ClaimedItem i : chunk.items()) {
-                out.add(transientFailure ? ItemOutcome.retry(i.rowNo(), "UPSTREAM_" + code, e.getStatus().getDescription())
-                        : ItemOutcome.failed(i.rowNo(), "UPSTREAM_" + code, null,
-                        "the owning service refused the call: " + e.getStatus().getDescription()));
+            return new Attempt(ActorPropagation.callAs(chunk.actor(), () -> worker.apply(chunk)), null);
+        } catch (Exception e) {
+            Outage outage = outageOf(e);
+            if (outage != null) {
+                LOG.warnf("batch %d chunk of %d items: %s unreachable (%s %s)", chunk.batchId(), chunk.items().size(),
+                        worker.owningService(), outage.code(), outage.description());
+                return new Attempt(null, outage);
             }
-            return ChunkResult.of(out);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "batch %d chunk failed", chunk.batchId());
             List<ItemOutcome> out = new ArrayList<>();
-            for (ClaimedItem i : chunk.items()) {
-                out.add(ItemOutcome.retry(i.rowNo(), "INTERNAL", String.valueOf(e.getMessage())));
+            if (e instanceof StatusRuntimeException sre) {
+                Status.Code code = sre.getStatus().getCode();
+                LOG.warnf("batch %d chunk of %d items: %s", chunk.batchId(), chunk.items().size(), sre.getStatus());
+                for (ClaimedItem i : chunk.items()) {
+                    out.add(code == Status.Code.ABORTED ? ItemOutcome.retry(i.rowNo(), "UPSTREAM_" + code, sre.getStatus().getDescription())
+                            : ItemOutcome.failed(i.rowNo(), "UPSTREAM_" + code, null,
+                            "the owning service refused the call: " + sre.getStatus().getDescription()));
+                }
+            } else {
+                LOG.errorf(e, "batch %d chunk failed", chunk.batchId());
+                for (ClaimedItem i : chunk.items()) {
+                    out.add(ItemOutcome.retry(i.rowNo(), "INTERNAL", String.valueOf(e.getMessage())));
+                }
             }
-            return ChunkResult.of(out);
+            return new Attempt(ChunkResult.of(out), null);
         }
     }
 
-    private void record(BatchState b, List<ClaimedItem> claimed, ChunkResult result) {
-        java.util.Map<Integer, Integer> attempts = new java.util.HashMap<>();
-        claimed.forEach(i -> attempts.put(i.rowNo(), i.attempts()));
-        int ok = 0, failed = 0, released = 0;
-        for (ItemOutcome o : result.outcomes()) {
-            switch (o.kind()) {
-                case SUCCEEDED -> ok++;
-                case FAILED -> failed++;
-                case RETRY -> {
-                    if (attempts.getOrDefault(o.rowNo(), maxAttempts) >= maxAttempts) {
-                        failed++;
-                    } else {
-                        released++;
-                    }
-                }
-                case AWAITING -> { }
+    /** Whether a failure is an outage of the service called (anywhere in its causes), and which. */
+    static Outage outageOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StatusRuntimeException sre) {
+                Status.Code code = sre.getStatus().getCode();
+                return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                        || code == Status.Code.RESOURCE_EXHAUSTED
+                        ? new Outage(code.name(), String.valueOf(sre.getStatus().getDescription())) : null;
+            }
+            if (t instanceof java.net.ConnectException) {
+                return new Outage("UNAVAILABLE", "connection refused: " + t.getMessage());
             }
         }
-        int fOk = ok, fFailed = failed, fReleased = released;
-        tx(c -> {
-            items.record(c, b.batchId(), b.createdAt(), result.outcomes(), maxAttempts);
-            bump(c, b.batchId(), "success_count = success_count + " + fOk + ", failed_count = failed_count + " + fFailed
-                    + ", applied_count = applied_count + " + (fOk + fFailed)
-                    + ", processing_count = greatest(0, processing_count - " + (fOk + fFailed + fReleased) + ")");
-            outbox.enqueueAll(result.events());
-            return null;
+        return null;
+    }
+
+    /**
+     * Puts the chunk back after an outage, to be tried again after a pause that grows with each
+     * put-back in a row, without counting the attempt against its rows; the batch says what it
+     * waits for. Once the outage has outlasted the budget (counted from its first refused call),
+     * the chunk's rows fail with UPSTREAM_&lt;code&gt; instead (a resume tries them again).
+     * The batch's row is locked, so its loops (and replicas) agree on when the outage began.
+     */
+    private void waitOut(BatchState b, BatchWorker worker, List<ClaimedItem> claimed, Outage outage) {
+        List<Integer> rows = claimed.stream().map(ClaimedItem::rowNo).toList();
+        String code = "UPSTREAM_" + outage.code();
+        boolean gaveUp = tx(c -> {
+            OffsetDateTime since;
+            OffsetDateTime now;
+            int retries;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT waiting_since, outage_retries, now() FROM operation_batch_task WHERE batch_id = ? FOR UPDATE")) {
+                ps.setLong(1, b.batchId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    since = rs.getObject(1, OffsetDateTime.class);
+                    retries = rs.getInt(2);
+                    now = rs.getObject(3, OffsetDateTime.class);
+                }
+            }
+            boolean first = since == null;
+            OffsetDateTime began = first ? now : since;
+            java.time.Duration waited = java.time.Duration.between(began, now);
+            if (waited.compareTo(outages.budget()) > 0) {
+                String message = worker.owningService() + " was unreachable for " + waited.toSeconds()
+                        + " s, longer than the outage budget (" + outages.budget().toSeconds() + " s): "
+                        + outage.description() + "; resume the batch to try these rows again";
+                List<ItemOutcome> failed = rows.stream().map(r -> ItemOutcome.failed(r, code, null, message)).toList();
+                int n = items.record(c, b.batchId(), b.createdAt(), failed, maxAttempts, held(claimed)).failed();
+                bump(c, b.batchId(), "failed_count = failed_count + " + n
+                        + ", applied_count = applied_count + " + n
+                        + ", processing_count = greatest(0, processing_count - " + n + ")"
+                        + ", waiting_for = " + quote("gave up waiting for " + worker.owningService() + " (" + outage.code()
+                        + ") after " + waited.toSeconds() + " s"));
+                BatchHistory.add(c, b.batchId(), "outage_budget_used", null, null, rows.size(), message);
+                return true;
+            }
+            java.time.Duration pause = outages.backoff(retries);
+            int n = items.release(c, b.batchId(), b.createdAt(), rows, claimed.stream().map(ClaimedItem::attempts).toList(),
+                    pause.toMillis(), code, "waiting for " + worker.owningService() + ": " + outage.description());
+            String waitingFor = worker.owningService() + " " + outage.code() + " (" + outage.description() + "); next try in "
+                    + pause.toMillis() + " ms; waiting since " + began + ", budget " + outages.budget().toSeconds() + " s";
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE operation_batch_task SET waiting_for = ?, waiting_since = coalesce(waiting_since, now()),
+                           outage_retries = outage_retries + 1, processing_count = greatest(0, processing_count - ?),
+                           updated_at = now(), version = version + 1
+                    WHERE batch_id = ?""")) {
+                ps.setString(1, waitingFor);
+                ps.setInt(2, n);
+                ps.setLong(3, b.batchId());
+                ps.executeUpdate();
+            }
+            if (first) {
+                BatchHistory.add(c, b.batchId(), "outage_started", null, null, rows.size(), waitingFor);
+            }
+            return false;
         });
-        meters.counter("marketops_batch_items_total", "operation", b.operationType(), "outcome", "succeeded").increment(ok);
-        meters.counter("marketops_batch_items_total", "operation", b.operationType(), "outcome", "failed").increment(failed);
+        meters.counter("marketops_batch_outage_chunks_total", "operation", b.operationType(), "outcome",
+                gaveUp ? "failed" : "released").increment();
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private void record(BatchState b, List<ClaimedItem> claimed, ChunkResult result) {
+        java.util.Map<Integer, Integer> held = held(claimed);
+        BatchItems.Recorded r = tx(c -> {
+            BatchItems.Recorded rec = items.record(c, b.batchId(), b.createdAt(), result.outcomes(), maxAttempts, held);
+            bump(c, b.batchId(), "success_count = success_count + " + rec.succeeded() + ", failed_count = failed_count + "
+                    + rec.failed() + ", applied_count = applied_count + " + (rec.succeeded() + rec.failed())
+                    + ", processing_count = greatest(0, processing_count - " + (rec.succeeded() + rec.failed() + rec.released()) + ")");
+            if (rec.total() > 0) {
+                outbox.enqueueAll(result.events());
+            }
+            endOutage(c, b.batchId());
+            return rec;
+        });
+        if (r.total() < result.outcomes().size()) {
+            LOG.warnf("batch %d: %d of %d rows of a chunk were claimed again meanwhile (the call outlasted the lease); left to that claim",
+                    b.batchId(), result.outcomes().size() - r.total(), result.outcomes().size());
+            meters.counter("marketops_batch_lost_claims_total", "operation", b.operationType()).increment(result.outcomes().size() - r.total());
+        }
+        meters.counter("marketops_batch_items_total", "operation", b.operationType(), "outcome", "succeeded").increment(r.succeeded());
+        meters.counter("marketops_batch_items_total", "operation", b.operationType(), "outcome", "failed").increment(r.failed());
+        batchMetrics.applied(b.operationType(), r.succeeded(), r.failed());
+    }
+
+    private static java.util.Map<Integer, Integer> held(List<ClaimedItem> claimed) {
+        java.util.Map<Integer, Integer> held = new java.util.HashMap<>();
+        claimed.forEach(i -> held.put(i.rowNo(), i.attempts()));
+        return held;
+    }
+
+    /** The owning service answered again: the batch stops waiting, and its history says how long it waited. */
+    private static void endOutage(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE operation_batch_task t SET waiting_for = NULL, waiting_since = NULL, outage_retries = 0
+                FROM (SELECT batch_id, waiting_since, outage_retries FROM operation_batch_task
+                       WHERE batch_id = ? AND waiting_since IS NOT NULL FOR UPDATE) o
+                WHERE t.batch_id = o.batch_id
+                RETURNING extract(epoch FROM now() - o.waiting_since)::int, o.outage_retries""")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    BatchHistory.add(c, batchId, "outage_ended", null, null, null, "waited " + rs.getInt(1)
+                            + " s; chunks put back " + rs.getInt(2) + " times");
+                }
+            }
+        }
     }
 
     /**
@@ -275,7 +434,10 @@ public class BatchRunner {
                         progress = 100, processing_count = 0, finished_at = now(), updated_at = now(), version = version + 1
                     WHERE batch_id = ? AND status = 'processing'""")) {
                 ps.setLong(1, batchId);
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 1) {
+                    BatchCompletion.announce(outbox, c, batchId);
+                    batchMetrics.finished(c, batchId);
+                }
             }
             return null;
         });

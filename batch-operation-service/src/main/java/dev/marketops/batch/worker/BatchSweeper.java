@@ -25,13 +25,20 @@ public class BatchSweeper {
     @Scheduled(every = "${marketops.batch.sweep-every:3s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() throws SQLException {
+        String[] types = BatchWorkers.typesRunHere(); // worker switches (deploy/helm)
+        if (types.length == 0) {
+            return;
+        }
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT batch_id FROM operation_batch_task WHERE status = 'processing' ORDER BY created_at LIMIT 100");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long id = rs.getLong(1);
-                if (!runner.runsHere(id)) {
-                    runner.submit(id);
+                "SELECT batch_id FROM operation_batch_task WHERE status = 'processing' AND operation_type = ANY(?)"
+                        + " ORDER BY created_at LIMIT 100")) {
+            ps.setArray(1, c.createArrayOf("varchar", types));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    if (!runner.runsHere(id)) {
+                        runner.submit(id);
+                    }
                 }
             }
         }

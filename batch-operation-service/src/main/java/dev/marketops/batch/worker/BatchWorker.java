@@ -5,6 +5,7 @@ import dev.marketops.batch.intake.Column;
 import dev.marketops.batch.intake.ParsedRow;
 import dev.marketops.batch.intake.RowValues;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
 import java.util.List;
 import java.util.Map;
 
@@ -33,12 +34,36 @@ public abstract class BatchWorker {
     public void checkParams(BatchParams params) {
     }
 
+    /**
+     * Refuses parameters the creator may not choose (403), then bad ones ({@link #checkParams(BatchParams)}).
+     * The caller can tighten a server guard, never loosen it without the permission for that.
+     */
+    public void checkParams(BatchParams params, Actor creator) {
+        checkParams(params);
+    }
+
     /** Turns a row's typed cells into an item; throws {@link dev.marketops.batch.intake.RowError}. */
     public abstract ParsedRow parse(RowValues row, BatchParams params);
 
-    /** Items for a batch without a file (a filter such as category ids, or a shop). */
-    public List<ParsedRow> expand(BatchParams params, long operatorId) {
+    /**
+     * Items for a batch without a file (a filter such as category ids, or a shop). A merchant
+     * creator's filter is confined to its own shop.
+     */
+    public List<ParsedRow> expand(BatchParams params, Actor creator) {
         throw ApiProblem.missingField("file");
+    }
+
+    /**
+     * How many goods a filter-defined batch touches (what the caller confirms above
+     * {@code marketops.batch.confirm-above}): its rows, unless one row stands for many goods.
+     */
+    public long selectedCount(BatchParams params, List<ParsedRow> rows) {
+        return rows.size();
+    }
+
+    /** The service whose calls apply this operation's chunks, as a waiting batch names it. */
+    public String owningService() {
+        return "listing-service";
     }
 
     public int chunkSize() {

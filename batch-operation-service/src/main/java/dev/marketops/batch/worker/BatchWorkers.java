@@ -33,4 +33,31 @@ public class BatchWorkers {
     public BatchWorker get(String wireType) {
         return get(WireEnums.parse(OperationType.class, "operationType", wireType));
     }
+
+    /**
+     * The seed's worker type (deploy/helm, /work/brief/WORKERS.md) that runs batches of this
+     * operation; a type without its own row runs in ItemBatchEditWorker replicas.
+     */
+    public static String workerType(OperationType type) {
+        return switch (type.name()) {
+            case "LISTING_UPLOAD" -> "excel-parse-worker";
+            case "PRICE_ADJUST" -> "price-update-worker";
+            case "INVENTORY_UPDATE" -> "inventory-update-worker";
+            case "VOUCHER_CODE_IMPORT" -> "voucher-code-import-worker";
+            case "STATUS_CHANGE" -> "batch-status-worker";
+            default -> "item-batch-edit-worker";
+        };
+    }
+
+    /** Whether this replica runs batches of the type (its worker switch, default on). */
+    public static boolean runsHere(OperationType type) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("marketops.workers." + workerType(type) + ".enabled", Boolean.class).orElse(true);
+    }
+
+    /** Wire names of the operation types this replica runs. */
+    public static String[] typesRunHere() {
+        return java.util.Arrays.stream(OperationType.values()).filter(BatchWorkers::runsHere)
+                .map(t -> t.name().toLowerCase()).toArray(String[]::new);
+    }
 }

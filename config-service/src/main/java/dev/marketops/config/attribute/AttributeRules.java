@@ -192,7 +192,7 @@ public final class AttributeRules {
         return parses(() -> OffsetDateTime.parse(s)) || parses(() -> LocalDate.parse(s));
     }
 
-    private static boolean parses(Runnable parse) {
+    static boolean parses(Runnable parse) {
         try {
             parse.run();
             return true;

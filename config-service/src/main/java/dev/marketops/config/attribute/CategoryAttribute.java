@@ -55,6 +55,12 @@ public class CategoryAttribute extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    /** The user who created the row (from the token; null for seeded rows). */
+    @Column(name = "created_by", updatable = false)
+    public Long createdBy;
+    /** The user who changed the row last (from the token; null for seeded rows). */
+    @Column(name = "updated_by")
+    public Long updatedBy;
 
     public static Optional<CategoryAttribute> byCode(long categoryId, String code) {
         return find("categoryId = ?1 and code = ?2", categoryId, code).firstResultOptional();

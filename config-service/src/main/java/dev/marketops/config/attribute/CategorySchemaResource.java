@@ -1,6 +1,8 @@
 package dev.marketops.config.attribute;
 
 import dev.marketops.config.category.CategoryResource.CategoryView;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,8 +22,17 @@ public class CategorySchemaResource {
     AttributeService attributes;
 
     @GET
+    @PermissionsAllowed(Permission.Names.CONFIG_READ)
     public SchemaView schema(@PathParam("categoryId") long categoryId) {
         AttributeService.Schema s = attributes.schema(categoryId);
         return new SchemaView(CategoryView.of(s.category()), s.ancestorIds(), s.attributes());
+    }
+
+    /** The numbered versions of the category's own attribute schema, newest first (who, when, the diff). */
+    @GET
+    @Path("/versions")
+    @PermissionsAllowed(Permission.Names.CONFIG_READ)
+    public List<SchemaVersions.Version> versions(@PathParam("categoryId") long categoryId) {
+        return attributes.versions(categoryId);
     }
 }

@@ -47,6 +47,12 @@ public class AuditConfig extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    /** The user who created the row (from the token; null for seeded rows). */
+    @Column(name = "created_by", updatable = false)
+    public Long createdBy;
+    /** The user who changed the row last (from the token; null for seeded rows). */
+    @Column(name = "updated_by")
+    public Long updatedBy;
 
     /** The row with the same key, active or not (the unique index covers both). */
     public static Optional<AuditConfig> byKey(long categoryId, String sourceType, String sourceUserType) {

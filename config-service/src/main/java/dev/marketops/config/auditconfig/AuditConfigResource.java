@@ -1,5 +1,8 @@
 package dev.marketops.config.auditconfig;
 
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,6 +21,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
+/**
+ * Audit strategies. A change here can switch moderation off for a whole category and source, so
+ * every write needs CONFIG_WRITE (admins only) and records the admin's user id; reads and
+ * resolution need CONFIG_READ.
+ */
 @Path("/audit-configs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -26,17 +34,20 @@ public class AuditConfigResource {
     public record AuditConfigView(long configId, long categoryId, String sourceType, String sourceUserType,
                                   String auditStrategy, Map<String, Object> validationRules,
                                   Map<String, Object> autoApproveConditions, boolean active, long version,
-                                  OffsetDateTime updatedAt) {
+                                  OffsetDateTime updatedAt, Long createdBy, Long updatedBy) {
         static AuditConfigView of(AuditConfig c) {
             return new AuditConfigView(c.id, c.categoryId, c.sourceType, c.sourceUserType, c.strategy,
-                    c.validationRules, c.autoApproveConditions, c.active, c.version, c.updatedAt);
+                    c.validationRules, c.autoApproveConditions, c.active, c.version, c.updatedAt, c.createdBy, c.updatedBy);
         }
     }
 
     @Inject
     AuditConfigService configs;
+    @Inject
+    Caller caller;
 
     @GET
+    @PermissionsAllowed(Permission.Names.CONFIG_READ)
     public List<AuditConfigView> list(@QueryParam("categoryId") Long categoryId, @QueryParam("sourceType") String sourceType,
                                       @QueryParam("includeInactive") @DefaultValue("false") boolean includeInactive) {
         return configs.list(categoryId, sourceType, includeInactive).stream().map(AuditConfigView::of).toList();
@@ -44,6 +55,7 @@ public class AuditConfigResource {
 
     @GET
     @Path("/resolve")
+    @PermissionsAllowed(Permission.Names.CONFIG_READ)
     public AuditStrategyResolver.Decision resolve(@QueryParam("categoryId") Long categoryId,
                                                   @QueryParam("sourceType") String sourceType,
                                                   @QueryParam("sourceUserType") String sourceUserType) {
@@ -52,25 +64,29 @@ public class AuditConfigResource {
 
     @GET
     @Path("/{id}")
+    @PermissionsAllowed(Permission.Names.CONFIG_READ)
     public AuditConfigView get(@PathParam("id") long id) {
         return AuditConfigView.of(configs.get(id));
     }
 
     @POST
+    @PermissionsAllowed(Permission.Names.CONFIG_WRITE)
     public Response create(AuditConfigService.AuditConfigInput body) {
-        AuditConfig c = configs.create(body);
+        AuditConfig c = configs.create(body, caller.userId());
         return Response.created(URI.create("/audit-configs/" + c.id)).entity(AuditConfigView.of(c)).build();
     }
 
     @PUT
     @Path("/{id}")
+    @PermissionsAllowed(Permission.Names.CONFIG_WRITE)
     public AuditConfigView update(@PathParam("id") long id, AuditConfigService.AuditConfigInput body) {
-        return AuditConfigView.of(configs.update(id, body));
+        return AuditConfigView.of(configs.update(id, body, caller.userId()));
     }
 
     @DELETE
     @Path("/{id}")
+    @PermissionsAllowed(Permission.Names.CONFIG_WRITE)
     public AuditConfigView deactivate(@PathParam("id") long id) {
-        return AuditConfigView.of(configs.deactivate(id));
+        return AuditConfigView.of(configs.deactivate(id, caller.userId()));
     }
 }

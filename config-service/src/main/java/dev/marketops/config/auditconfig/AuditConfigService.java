@@ -57,7 +57,7 @@ public class AuditConfigService {
     }
 
     @Transactional
-    public AuditConfig create(AuditConfigInput in) {
+    public AuditConfig create(AuditConfigInput in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
         }
@@ -86,6 +86,8 @@ public class AuditConfigService {
         c.autoApproveConditions = in.autoApproveConditions() == null ? Map.of() : in.autoApproveConditions();
         c.active = in.active() == null || in.active();
         c.updatedAt = OffsetDateTime.now();
+        c.createdBy = by;
+        c.updatedBy = by;
         Inserts.insertUnique(c, () -> ApiProblem.conflict("DUPLICATE_AUDIT_CONFIG",
                 "an audit config for this category, source and user type was created concurrently"));
         publisher.changed(ConfigType.AUDIT_CONFIG, c.categoryId, "created");
@@ -94,7 +96,7 @@ public class AuditConfigService {
 
     /** Changes the strategy, rules or active flag; the key (category, source, user type) is fixed. */
     @Transactional
-    public AuditConfig update(long configId, AuditConfigInput in) {
+    public AuditConfig update(long configId, AuditConfigInput in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
         }
@@ -118,6 +120,7 @@ public class AuditConfigService {
             c.active = in.active();
         }
         c.updatedAt = OffsetDateTime.now();
+        c.updatedBy = by;
         c.flush(); // the response carries the new version
         publisher.changed(ConfigType.AUDIT_CONFIG, c.categoryId, "updated");
         return c;
@@ -125,12 +128,13 @@ public class AuditConfigService {
 
     /** Deactivates rather than deletes, so the history of what applied stays readable. */
     @Transactional
-    public AuditConfig deactivate(long configId) {
+    public AuditConfig deactivate(long configId, long by) {
         AuditConfig c = AuditConfig.<AuditConfig>findByIdOptional(configId, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> unknown(configId));
         if (c.active) {
             c.active = false;
             c.updatedAt = OffsetDateTime.now();
+            c.updatedBy = by;
             c.flush();
             publisher.changed(ConfigType.AUDIT_CONFIG, c.categoryId, "deactivated");
         }

@@ -39,6 +39,12 @@ public class Category extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    /** The user who created the row (from the token; null for seeded rows). */
+    @Column(name = "created_by", updatable = false)
+    public Long createdBy;
+    /** The user who changed the row last (from the token; null for seeded rows). */
+    @Column(name = "updated_by")
+    public Long updatedBy;
 
     public static List<Category> listOrdered(boolean includeInactive) {
         return includeInactive ? list("order by level, sortOrder, id")

@@ -24,8 +24,20 @@ public class CategoryService {
                                  String priceModel, String description, Long version) {
     }
 
+    /** A move to another parent (0: make it a root), made against the category's version. */
+    public record MoveRequest(Long parentId, Integer sortOrder, Long version) {
+    }
+
+    /** The new order of a parent's children: every child exactly once, first shown first. */
+    public record OrderRequest(Long parentId, List<Long> categoryIds) {
+    }
+
     @Inject
     ConfigPublisher publisher;
+    @Inject
+    jakarta.persistence.EntityManager em;
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
 
     public List<Category> list(boolean includeInactive) {
         return Category.listOrdered(includeInactive);
@@ -53,7 +65,7 @@ public class CategoryService {
     }
 
     @Transactional
-    public Category update(long id, CategoryUpdate in) {
+    public Category update(long id, CategoryUpdate in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
         }
@@ -75,13 +87,14 @@ public class CategoryService {
             c.description = in.description();
         }
         c.updatedAt = OffsetDateTime.now();
+        c.updatedBy = by;
         c.flush(); // the response carries the new version
         publisher.changed(ConfigType.CATEGORY, c.id, "updated");
         return c;
     }
 
     @Transactional
-    public Category create(NewCategory in) {
+    public Category create(NewCategory in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
         }
@@ -126,9 +139,91 @@ public class CategoryService {
         c.description = in.description();
         c.active = true;
         c.updatedAt = OffsetDateTime.now();
+        c.createdBy = by;
+        c.updatedBy = by;
         c.persist();
         publisher.changed(ConfigType.CATEGORY, c.id, "created");
         return c;
+    }
+
+    /** The tree's shape as the rules see it. */
+    public CategoryTree tree() {
+        return new CategoryTree(Category.<Category>listAll().stream()
+                .map(c -> new CategoryTree.Node(c.id, c.parentId, c.level, c.sortOrder, c.active)).toList());
+    }
+
+    /** The category is switched on, and so are all its ancestors. */
+    public boolean enabled(long id) {
+        return lineage(id).stream().allMatch(c -> c.active);
+    }
+
+    /** Tree changes (move, reorder) take one lock, so two concurrent moves cannot build a cycle between them. */
+    private void lockTree() {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('config:category-tree'))").getSingleResult();
+    }
+
+    @Transactional
+    public Category move(long id, MoveRequest in, long by) {
+        if (in == null) {
+            throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
+        }
+        if (in.parentId() == null) {
+            throw ApiProblem.missingField("parentId");
+        }
+        lockTree();
+        Category c = Category.<Category>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).orElseThrow(() -> unknown(id));
+        OptimisticLock.check(in.version(), c.version, "category", id);
+        CategoryTree.Move move;
+        try {
+            move = tree().move(id, in.parentId());
+        } catch (CategoryTree.MoveRefused r) {
+            throw ApiProblem.badRequest(r.code, r.getMessage()).with("field", "parentId").with("value", in.parentId());
+        }
+        OffsetDateTime now = OffsetDateTime.now();
+        c.parentId = move.newParentId();
+        c.level = move.newLevel();
+        if (in.sortOrder() != null) {
+            c.sortOrder = in.sortOrder();
+        }
+        c.updatedAt = now;
+        c.updatedBy = by;
+        c.flush();
+        List<Long> below = move.subtree().subList(1, move.subtree().size());
+        if (move.levelShift() != 0 && !below.isEmpty()) {
+            // One statement for the whole subtree: its levels follow the moved category.
+            Category.update("level = level + ?1, version = version + 1, updatedAt = ?2, updatedBy = ?3 where id in ?4",
+                    move.levelShift(), now, by, below);
+        }
+        publisher.changedAll(ConfigType.CATEGORY, move.subtree(), "moved");
+        return c;
+    }
+
+    /** Sets the children's sort order to their place in the list (1, 2, ...), in one statement. */
+    @Transactional
+    public List<Category> reorder(OrderRequest in, long by) {
+        if (in == null || in.categoryIds() == null) {
+            throw ApiProblem.missingField("categoryIds");
+        }
+        long parentId = in.parentId() == null ? 0 : in.parentId();
+        lockTree();
+        java.util.Set<Long> children = new java.util.TreeSet<>(tree().children(parentId).stream().map(CategoryTree.Node::id).toList());
+        java.util.Set<Long> given = new java.util.TreeSet<>(in.categoryIds());
+        if (given.size() != in.categoryIds().size() || !given.equals(children)) {
+            throw ApiProblem.invalidField("categoryIds", "must list every child of " + parentId + " exactly once: "
+                    + children, in.categoryIds());
+        }
+        try (java.sql.Connection conn = dataSource.getConnection(); java.sql.PreparedStatement ps = conn.prepareStatement(
+                "UPDATE category c SET sort_order = o.ord, version = c.version + 1, updated_at = now(), updated_by = ? "
+                        + "FROM unnest(?::bigint[]) WITH ORDINALITY AS o(id, ord) WHERE c.category_id = o.id")) {
+            ps.setLong(1, by);
+            ps.setArray(2, conn.createArrayOf("bigint", in.categoryIds().toArray()));
+            ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not reorder the children of " + parentId, e);
+        }
+        publisher.changedAll(ConfigType.CATEGORY, in.categoryIds(), "reordered");
+        em.clear(); // the statement bypassed the session
+        return Category.list("parentId = ?1 order by sortOrder, id", parentId);
     }
 
     private static long nextId() {

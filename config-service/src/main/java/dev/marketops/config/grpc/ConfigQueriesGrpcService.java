@@ -34,11 +34,49 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     AuditConfigService auditConfigs;
     @Inject
     ObjectMapper json;
+    @Inject
+    dev.marketops.config.tag.TagService tags;
+    @Inject
+    dev.marketops.config.promotion.PromotionService promotions;
+
+    @Override
+    @Blocking
+    public Uni<dev.marketops.proto.config.PromotionList> listActivePromotions(
+            dev.marketops.proto.config.ListActivePromotionsRequest request) {
+        return GrpcProblems.call(() -> {
+            dev.marketops.proto.config.PromotionList.Builder out = dev.marketops.proto.config.PromotionList.newBuilder();
+            for (dev.marketops.config.promotion.Promotion p : promotions.active()) {
+                out.addPromotions(dev.marketops.proto.config.Promotion.newBuilder()
+                        .setPromotionId(p.id).setName(p.name).setKind(p.kind)
+                        .addAllCategoryIds(java.util.Arrays.asList(p.categoryIds)).addAllItemIds(java.util.Arrays.asList(p.itemIds))
+                        .setUserType(p.userType).setDiscountType(p.discountType).setDiscountValue(p.discountValue.toPlainString())
+                        .setPriority(p.priority).setStartsAtMillis(p.startsAt.toInstant().toEpochMilli())
+                        .setEndsAtMillis(p.endsAt.toInstant().toEpochMilli()).setQuota(p.quota == null ? 0 : p.quota)
+                        .setPerUserQuota(p.perUserQuota == null ? 0 : p.perUserQuota));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<dev.marketops.proto.config.TagList> listTags(dev.marketops.proto.config.ListTagsRequest request) {
+        return GrpcProblems.call(() -> {
+            dev.marketops.proto.config.TagList.Builder out = dev.marketops.proto.config.TagList.newBuilder();
+            tags.list(request.getIncludeInactive()).forEach(t -> out.addTags(dev.marketops.proto.config.Tag.newBuilder()
+                    .setTagId(t.id).setTagCode(t.code).setTagName(t.name).setTagType(t.type)
+                    .setIconUrl(t.iconUrl == null ? "" : t.iconUrl).setPriority(t.priority).setActive(t.active)));
+            return out.build();
+        });
+    }
 
     @Override
     @Blocking
     public Uni<dev.marketops.proto.config.Category> getCategory(GetCategoryRequest request) {
-        return GrpcProblems.call(() -> toProto(categories.get(request.getCategoryId())));
+        return GrpcProblems.call(() -> {
+            java.util.List<Category> lineage = categories.lineage(request.getCategoryId());
+            return toProto(lineage.getFirst(), lineage.stream().allMatch(c -> c.active));
+        });
     }
 
     @Override
@@ -46,7 +84,9 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     public Uni<CategoryList> listCategories(ListCategoriesRequest request) {
         return GrpcProblems.call(() -> {
             CategoryList.Builder out = CategoryList.newBuilder();
-            categories.list(request.getIncludeDisabled()).forEach(c -> out.addCategories(toProto(c)));
+            dev.marketops.config.category.CategoryTree tree = categories.tree();
+            categories.list(true).stream().filter(c -> request.getIncludeDisabled() || tree.enabled(c.id))
+                    .forEach(c -> out.addCategories(toProto(c, tree.enabled(c.id))));
             return out.build();
         });
     }
@@ -57,7 +97,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
         return GrpcProblems.call(() -> {
             AttributeService.Schema s = attributes.schema(request.getCategoryId());
             CategorySchema.Builder out = CategorySchema.newBuilder()
-                    .setCategory(toProto(s.category())).addAllAncestorIds(s.ancestorIds());
+                    .setCategory(toProto(s.category(), categories.enabled(s.category().id))).addAllAncestorIds(s.ancestorIds());
             s.attributes().forEach(a -> out.addAttributes(toProto(a)));
             return out.build();
         });
@@ -79,11 +119,12 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
         });
     }
 
-    static dev.marketops.proto.config.Category toProto(Category c) {
+    /** enabled: the category and every ancestor are active (a disabled parent switches off its subtree). */
+    static dev.marketops.proto.config.Category toProto(Category c, boolean enabled) {
         return dev.marketops.proto.config.Category.newBuilder()
                 .setCategoryId(c.id).setCategoryCode(c.code).setName(c.name).setParentId(c.parentId)
                 .setLevel(c.level).setInventoryModel(c.inventoryModel).setPriceModel(c.priceModel)
-                .setEnabled(c.active).build();
+                .setEnabled(enabled).build();
     }
 
     private CategoryAttribute toProto(AttributeDefinition a) {

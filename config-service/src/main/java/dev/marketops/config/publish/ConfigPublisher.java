@@ -32,4 +32,20 @@ public class ConfigPublisher {
         outbox.enqueue(TOPIC, Long.toString(categoryId), type.wire + "." + action, event.getEventId(), event);
         return event;
     }
+
+    /** One event per config id, written in one statement (a reorder or a move touches several categories). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void changedAll(ConfigType type, java.util.Collection<Long> configIds, String action) {
+        java.util.List<Outbox.Message> messages = new java.util.ArrayList<>(configIds.size());
+        for (long id : configIds) {
+            ConfigPublishEvent event = ConfigPublishEvent.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setTimestamp(System.currentTimeMillis())
+                    .setConfigType(type.wire)
+                    .setConfigId(id)
+                    .build();
+            messages.add(new Outbox.Message(TOPIC, Long.toString(id), type.wire + "." + action, event.getEventId(), event));
+        }
+        outbox.enqueueAll(messages);
+    }
 }

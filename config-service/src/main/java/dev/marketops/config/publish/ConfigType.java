@@ -4,7 +4,10 @@ package dev.marketops.config.publish;
 public enum ConfigType {
     CATEGORY("category"),
     CATEGORY_ATTRIBUTE("category_attribute"),
-    AUDIT_CONFIG("audit_config");
+    AUDIT_CONFIG("audit_config"),
+    /** A homepage group was published (or rolled back); the config id is the group id. */
+    HOMEPAGE("homepage"),
+    TAG("tag");
 
     public final String wire;
 

@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.marketops.platform.testing.Tokens;
+import dev.marketops.e2e.Logins;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,7 +77,7 @@ class BatchBench {
             case 2 -> new Object[]{4200, "Gift card " + i, null, null, 190, 200, null, "generated", null, null, null};
             default -> new Object[]{1300, "Car wash " + i, null, null, null, null, 30, null, "Car wash", 39.9, 100};
         });
-        Run run = run("listing_upload", file, "{}", 600);
+        Run run = run("listing_upload", file, "{\"shopId\": 1001}", 600);
         List<Long> itemIds = new ArrayList<>();
         collectItems(run.batchId(), itemIds);
         report.add(line("listing import to ONLINE", ROWS + " rows, 4 categories", run));
@@ -124,7 +124,7 @@ class BatchBench {
             }
         });
         long t0 = System.nanoTime();
-        String reply = given().header("Authorization", Tokens.bearer("operator", OPERATOR))
+        String reply = given().header("Authorization", Logins.bearer("operator", OPERATOR))
                 .multiPart("file", file.toFile()).multiPart("operationType", type).multiPart("params", params)
                 .multiPart("force", "true").post(BATCH + "/batches").then().extract().asString();
         JsonNode up = JSON.readTree(reply);
@@ -140,7 +140,7 @@ class BatchBench {
             b = get("/batches/" + id);
         }
         byte[] result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
-                .header("Authorization", Tokens.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+                .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.interrupt();
         return new Run(id, b, seconds, peak.get(), result.length);
@@ -171,14 +171,14 @@ class BatchBench {
 
     private JsonNode get(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BATCH + path))
-                .header("Authorization", Tokens.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
     /** Sum of jvm_memory_used_bytes{area="heap"} of batch-operation-service; 0 when metrics are not exposed. */
     private long heapUsed() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/q/metrics")).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(System.getProperty("bench.batch-metrics", "http://127.0.0.1:7084/q/metrics"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             long sum = 0;
             for (String l : r.body().split("\n")) {

@@ -39,8 +39,16 @@ public class CatalogueReads {
     AgroalDataSource ds;
 
     public ItemSnapshots get(List<Long> itemIds) {
+        return get(itemIds, null);
+    }
+
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items are reported missing, like unknown ids. */
+    public ItemSnapshots get(List<Long> itemIds, Long shopScope) {
         try (Connection c = ds.getConnection()) {
             Map<Long, ItemSnapshot> found = snapshots(c, itemIds);
+            if (shopScope != null) {
+                found.values().removeIf(s -> s.getShopId() != shopScope);
+            }
             ItemSnapshots.Builder out = ItemSnapshots.newBuilder();
             for (long id : new java.util.LinkedHashSet<>(itemIds)) {
                 ItemSnapshot s = found.get(id);

@@ -58,6 +58,8 @@ public class CatalogueSaga {
     CategoryDirectory categories;
     @Inject
     GoodsEvents goodsEvents;
+    @Inject
+    dev.marketops.listing.catalogue.history.ProductHistory history;
 
     /** An item as a step sees it, with the plan derived from its task's item data. */
     record Loaded(long itemId, long taskId, long categoryId, long shopId, String status, long version, Set<String> steps,
@@ -68,7 +70,7 @@ public class CatalogueSaga {
         }
     }
 
-    private record TaskRow(long taskId, long categoryId, int status) {
+    private record TaskRow(long taskId, long categoryId, int status, Long shopId) {
     }
 
     // ---- step 1 ---------------------------------------------------------------------------
@@ -91,6 +93,11 @@ public class CatalogueSaga {
             if (t.status() != APPROVED) {
                 refused.put(taskId, Results.error(0, 0, taskId, "ILLEGAL_STATUS", "task_id",
                         "task " + taskId + " is in status " + t.status() + ", not APPROVED", false));
+                continue;
+            }
+            if (t.shopId() == null) { // a task from before shops were recorded: its shop is not known, and is not guessed
+                refused.put(taskId, Results.error(0, 0, taskId, "NO_SHOP", "shop_id",
+                        "task " + taskId + " names no shop; create it again with its shop", false));
                 continue;
             }
             try {
@@ -128,11 +135,12 @@ public class CatalogueSaga {
     private void readTasksAndItems(List<Long> taskIds, Map<Long, TaskRow> tasks, Map<Long, long[]> existing) {
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT task_id, category_id, status FROM listing_task WHERE task_id = ANY(?)")) {
+                    "SELECT task_id, category_id, status, shop_id FROM listing_task WHERE task_id = ANY(?)")) {
                 ps.setArray(1, Sql.longs(c, taskIds));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        tasks.put(rs.getLong(1), new TaskRow(rs.getLong(1), rs.getLong(2), rs.getInt(3)));
+                        long shop = rs.getLong(4);
+                        tasks.put(rs.getLong(1), new TaskRow(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.wasNull() ? null : shop));
                     }
                 }
             }
@@ -164,14 +172,14 @@ public class CatalogueSaga {
             price.add(e.getValue().getPriceModel());
         }
         try (Connection c = ds.getConnection()) {
-            // The shop is the task's merchant, else whoever created it (operators and suppliers list for themselves).
+            // The item is in the task's shop, recorded when the task was created (ListingOrigins).
             Sql.update(c, """
                     INSERT INTO item (item_id, task_id, category_id, shop_id, title, status, version, source_type,
                         inventory_model, price_model, saga_steps)
-                    SELECT u.item_id, t.task_id, t.category_id, COALESCE(t.merchant_id, t.source_user_id, NULLIF(t.created_by, 0), 0),
+                    SELECT u.item_id, t.task_id, t.category_id, t.shop_id,
                         t.title, 'draft', 1, t.source_type, u.inv, u.price, ARRAY['create_item']
                     FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS u(item_id, task_id, inv, price)
-                    JOIN listing_task t ON t.task_id = u.task_id AND t.status = 11
+                    JOIN listing_task t ON t.task_id = u.task_id AND t.status = 11 AND t.shop_id IS NOT NULL
                     ON CONFLICT (task_id) DO NOTHING""",
                     Sql.longs(c, itemIds), Sql.longs(c, taskIds), Sql.texts(c, inventory), Sql.texts(c, price));
             // One read answers for the new rows and for tasks a concurrent call created first.
@@ -200,9 +208,20 @@ public class CatalogueSaga {
     }
 
     public ItemResults markOnline(List<Long> itemIds) {
-        return step(MARK_ONLINE, itemIds, Set.of(CREATE_SKUS), (c, claimed) ->
-                goodsEvents.enqueue(claimed.stream().map(l -> new GoodsEvents.Change(l.itemId(), l.shopId(), l.categoryId(),
-                        "draft", "online", l.version())).toList(), "system", 0, "published", ""));
+        return markOnline(itemIds, List.of());
+    }
+
+    /** {@code sagaIds}: the publish saga of each item (parallel to {@code itemIds}, or empty), recorded in its history. */
+    public ItemResults markOnline(List<Long> itemIds, List<Long> sagaIds) {
+        java.util.Map<Long, Long> sagaOf = new java.util.HashMap<>();
+        for (int i = 0; i < Math.min(itemIds.size(), sagaIds.size()); i++) {
+            sagaOf.put(itemIds.get(i), sagaIds.get(i));
+        }
+        return step(MARK_ONLINE, itemIds, Set.of(CREATE_SKUS), (c, claimed) -> {
+            history.recordPublished(c, claimed.stream().map(Loaded::itemId).toList(), sagaOf);
+            goodsEvents.enqueue(claimed.stream().map(l -> new GoodsEvents.Change(l.itemId(), l.shopId(), l.categoryId(),
+                    "draft", "online", l.version())).toList(), "system", 0, "published", "");
+        });
     }
 
     @FunctionalInterface
@@ -512,6 +531,13 @@ public class CatalogueSaga {
                     }
                 }
             }
+        }
+        if (!offline.isEmpty()) { // an item taken back from online: its status change is history
+            history.record(c, offline.stream().map(o -> new dev.marketops.listing.catalogue.history.ProductHistory.Change(o.itemId(),
+                    dev.marketops.listing.catalogue.history.ChangeType.STATUS,
+                    dev.marketops.listing.catalogue.history.ProductHistory.field("status", o.from()),
+                    dev.marketops.listing.catalogue.history.ProductHistory.field("status", "draft"), null)).toList(),
+                    dev.marketops.listing.catalogue.history.ChangeCause.of("publish compensated"));
         }
         if (!undone.isEmpty()) {
             var ids = Sql.longs(c, undone);

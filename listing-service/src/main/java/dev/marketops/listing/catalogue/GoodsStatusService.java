@@ -1,5 +1,8 @@
 package dev.marketops.listing.catalogue;
 
+import dev.marketops.listing.catalogue.history.ChangeCause;
+import dev.marketops.listing.catalogue.history.ChangeType;
+import dev.marketops.listing.catalogue.history.ProductHistory;
 import dev.marketops.listing.catalogue.domain.GoodsStatusRules;
 import dev.marketops.listing.catalogue.domain.GoodsStatusRules.Status;
 import dev.marketops.listing.catalogue.domain.GoodsStatusRules.Verdict;
@@ -47,6 +50,8 @@ public class GoodsStatusService {
     AgroalDataSource ds;
     @Inject
     GoodsEvents events;
+    @Inject
+    ProductHistory history;
 
     public static Command command(String target, String operatorType, long operatorId, String reason, String requestId, boolean shopLevel) {
         Status to = Status.of(target);
@@ -62,7 +67,11 @@ public class GoodsStatusService {
         return new Command(to, operatorType, operatorId, reason, requestId == null || requestId.isEmpty() ? null : requestId, shopLevel);
     }
 
-    public ItemResults changeStatus(List<Long> itemIds, Command cmd, boolean dryRun) {
+    /**
+     * Changes the goods by id. {@code shopScope}: the merchant's shop the caller is confined to
+     * (null: every shop); goods of other shops are not read and answer NOT_FOUND like unknown ids.
+     */
+    public ItemResults changeStatus(List<Long> itemIds, Command cmd, boolean dryRun, Long shopScope) {
         if (itemIds.isEmpty()) {
             throw ApiProblem.missingField("item_ids");
         }
@@ -71,11 +80,11 @@ public class GoodsStatusService {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = ds.getConnection()) {
-                Map<Long, Row> rows = lock(c, "i.item_id = ANY(?)", Sql.longs(c, new ArrayList<>(new LinkedHashSet<>(itemIds))));
+                Map<Long, Row> rows = lock(c, Sql.longs(c, new ArrayList<>(new LinkedHashSet<>(itemIds))), shopScope);
                 Map<Long, ItemResult> verdicts = new HashMap<>();
                 List<Row> moving = new ArrayList<>();
                 for (Row r : rows.values()) {
-                    Verdict v = GoodsStatusRules.decide(r.status(), cmd.target(), cmd.operatorType(), cmd.operatorId(), r.shopId());
+                    Verdict v = GoodsStatusRules.decide(r.status(), cmd.target(), cmd.operatorType());
                     if (!v.ok()) {
                         verdicts.put(r.itemId(), Results.error(0, r.itemId(), r.taskId(), v.errorCode(), "status", v.message(), false)
                                 .toBuilder().setItemVersion(r.version()).build());
@@ -116,7 +125,7 @@ public class GoodsStatusService {
             long last = afterItemId;
             for (Row r : rows.values()) {
                 last = Math.max(last, r.itemId());
-                Verdict v = GoodsStatusRules.decide(r.status(), cmd.target(), cmd.operatorType(), cmd.operatorId(), r.shopId());
+                Verdict v = GoodsStatusRules.decide(r.status(), cmd.target(), cmd.operatorType());
                 if (v.change()) {
                     moving.add(r);
                 } else if (!v.ok()) {
@@ -128,10 +137,11 @@ public class GoodsStatusService {
         }
     }
 
-    private Map<Long, Row> lock(Connection c, String where, Object param) throws SQLException {
+    private Map<Long, Row> lock(Connection c, java.sql.Array itemIds, Long shopScope) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT i.item_id, i.shop_id, i.category_id, i.status, i.version, i.task_id "
-                + "FROM item i WHERE " + where + " ORDER BY i.item_id FOR UPDATE")) {
-            ps.setObject(1, param);
+                + "FROM item i WHERE i.item_id = ANY(?)" + Sql.IN_SCOPE + " ORDER BY i.item_id FOR UPDATE")) {
+            ps.setArray(1, itemIds);
+            Sql.scope(ps, 2, shopScope);
             return read(ps);
         }
     }
@@ -182,6 +192,9 @@ public class GoodsStatusService {
                 SELECT u.item_id, u.from_status, ?, ?, ?, ?, ? FROM unnest(?::bigint[], ?::text[]) AS u(item_id, from_status)""",
                 cmd.target().wire(), cmd.operatorType(), cmd.operatorId(), cmd.reason(), cmd.requestId(),
                 Sql.longs(c, ids), Sql.texts(c, moving.stream().map(r -> r.status().wire()).toList()));
+        history.record(c, moving.stream().map(r -> new ProductHistory.Change(r.itemId(), ChangeType.STATUS,
+                ProductHistory.field("status", r.status().wire()), ProductHistory.field("status", cmd.target().wire()), null)).toList(),
+                ChangeCause.request(cmd.reason(), cmd.requestId(), cmd.operatorId(), cmd.operatorType()));
         events.enqueue(moving.stream().map(r -> new GoodsEvents.Change(r.itemId(), r.shopId(), r.categoryId(), r.status().wire(),
                 cmd.target().wire(), versions.get(r.itemId()))).toList(), cmd.operatorType(), cmd.operatorId(), cmd.reason(),
                 cmd.requestId());

@@ -2,6 +2,9 @@ package dev.marketops.listing.catalogue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.marketops.listing.catalogue.history.ChangeCause;
+import dev.marketops.listing.catalogue.history.ChangeType;
+import dev.marketops.listing.catalogue.history.ProductHistory;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
@@ -42,6 +45,8 @@ public class InventoryAdjustments {
     AgroalDataSource ds;
     @Inject
     Outbox outbox;
+    @Inject
+    ProductHistory history;
 
     private static final class SkuState {
         final long skuId;
@@ -59,7 +64,8 @@ public class InventoryAdjustments {
     private record ItemState(long itemId, String status, long version, String model, List<SkuState> skus) {
     }
 
-    public ItemResults adjust(AdjustInventoryRequest r) {
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
+    public ItemResults adjust(AdjustInventoryRequest r, Long shopScope) {
         if (r.getChangesCount() == 0) {
             throw ApiProblem.missingField("changes");
         }
@@ -68,7 +74,7 @@ public class InventoryAdjustments {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = ds.getConnection()) {
-                Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(StockChange::getItemId).distinct().toList());
+                Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(StockChange::getItemId).distinct().toList(), shopScope);
                 ItemResult[] out = new ItemResult[r.getChangesCount()];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = one(r.getChanges(i), items);
@@ -163,14 +169,15 @@ public class InventoryAdjustments {
         return n.put("stock", value).toString();
     }
 
-    private Map<Long, ItemState> load(Connection c, List<Long> itemIds) throws SQLException {
+    private Map<Long, ItemState> load(Connection c, List<Long> itemIds, Long shopScope) throws SQLException {
         Map<Long, ItemState> items = new HashMap<>();
         Map<Long, SkuState> skus = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.item_id, i.status, i.version, i.inventory_model, s.sku_id, s.stock
                 FROM item i LEFT JOIN sku s ON s.item_id = i.item_id AND s.status <> 'deleted'
-                WHERE i.item_id = ANY(?) ORDER BY i.item_id, s.sku_id FOR UPDATE OF i""")) {
+                WHERE i.item_id = ANY(?)""" + Sql.IN_SCOPE + " ORDER BY i.item_id, s.sku_id FOR UPDATE OF i")) {
             ps.setArray(1, Sql.longs(c, itemIds));
+            Sql.scope(ps, 2, shopScope);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
@@ -234,6 +241,7 @@ public class InventoryAdjustments {
         if (dryRun || byItem.isEmpty()) {
             return versions;
         }
+        ProductHistory.Capture captured = history.capture(c, byItem.keySet());
         if (!skuIds.isEmpty()) {
             Sql.update(c, """
                     UPDATE sku s SET stock = u.stock, updated_at = now()
@@ -247,6 +255,8 @@ public class InventoryAdjustments {
                     Sql.longs(c, slotSku), Sql.texts(c, slots), Sql.longs(c, slotStock));
         }
         versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
+        captured.record(c, ChangeType.STOCK, ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
+                .withSupplier(r.getSupplierId(), r.getSupplierMessageId()), Sql.firstRows(r.getChangesList(), StockChange::getItemId, StockChange::getIndex));
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();
         byItem.forEach((itemId, ch) -> {

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketops.listing.catalogue.domain.CataloguePlanner;
+import dev.marketops.listing.catalogue.history.ChangeCause;
+import dev.marketops.listing.catalogue.history.ChangeType;
+import dev.marketops.listing.catalogue.history.ProductHistory;
 import dev.marketops.platform.config.CategoryDirectory;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.proto.catalog.AddTagsRequest;
@@ -53,6 +56,8 @@ public class ItemEdits {
     AgroalDataSource ds;
     @Inject
     CategoryDirectory categories;
+    @Inject
+    ProductHistory history;
 
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
@@ -84,7 +89,8 @@ public class ItemEdits {
 
     // ---- EditItems -------------------------------------------------------------------------
 
-    public ItemResults edit(EditItemsRequest r) {
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
+    public ItemResults edit(EditItemsRequest r, Long shopScope) {
         if (r.getEditsCount() == 0) {
             throw ApiProblem.missingField("edits");
         }
@@ -93,12 +99,19 @@ public class ItemEdits {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = ds.getConnection()) {
-                Map<Long, ItemState> items = load(c, r.getEditsList().stream().map(ItemEdit::getItemId).distinct().toList());
+                Map<Long, ItemState> items = load(c, r.getEditsList().stream().map(ItemEdit::getItemId).distinct().toList(), shopScope);
                 ItemResult[] out = new ItemResult[r.getEditsCount()];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = one(r.getEdits(i), items);
                 }
+                ProductHistory.Capture captured = r.getDryRun() ? null
+                        : history.capture(c, items.values().stream().filter(ItemState::dirty).map(it -> it.itemId).toList());
                 Map<Long, Long> versions = write(c, items, r.getDryRun());
+                if (captured != null) {
+                    captured.record(c, ChangeType.ATTRIBUTE, ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
+                            .withSupplier(r.getSupplierId(), r.getSupplierMessageId()),
+                            Sql.firstRows(r.getEditsList(), ItemEdit::getItemId, ItemEdit::getIndex));
+                }
                 for (int i = 0; i < out.length; i++) {
                     if (out[i].getOk()) {
                         out[i] = out[i].toBuilder().setItemVersion(versions.get(out[i].getItemId())).build();
@@ -198,12 +211,14 @@ public class ItemEdits {
         }
     }
 
-    private Map<Long, ItemState> load(Connection c, List<Long> itemIds) throws SQLException {
+    private Map<Long, ItemState> load(Connection c, List<Long> itemIds, Long shopScope) throws SQLException {
         Map<Long, ItemState> items = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.item_id, i.category_id, i.status, i.version, i.title, t.item_data::text
-                FROM item i LEFT JOIN listing_task t ON t.task_id = i.task_id WHERE i.item_id = ANY(?) FOR UPDATE OF i""")) {
+                FROM item i LEFT JOIN listing_task t ON t.task_id = i.task_id WHERE i.item_id = ANY(?)""" + Sql.IN_SCOPE
+                + " FOR UPDATE OF i")) {
             ps.setArray(1, Sql.longs(c, itemIds));
+            Sql.scope(ps, 2, shopScope);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> data;
@@ -284,7 +299,8 @@ public class ItemEdits {
 
     // ---- AddTags ---------------------------------------------------------------------------
 
-    public ItemResults addTags(AddTagsRequest r) {
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
+    public ItemResults addTags(AddTagsRequest r, Long shopScope) {
         if (r.getItemIdsCount() == 0) {
             throw ApiProblem.missingField("item_ids");
         }
@@ -306,8 +322,9 @@ public class ItemEdits {
             try (Connection c = ds.getConnection()) {
                 Map<Long, Object[]> found = new HashMap<>(); // item -> {status, version, tags}
                 try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT item_id, status, version, tags FROM item WHERE item_id = ANY(?) FOR UPDATE")) {
+                        "SELECT item_id, status, version, tags FROM item i WHERE item_id = ANY(?)" + Sql.IN_SCOPE + " FOR UPDATE")) {
                     ps.setArray(1, Sql.longs(c, r.getItemIdsList()));
+                    Sql.scope(ps, 2, shopScope);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             found.put(rs.getLong(1), new Object[] {rs.getString(2), rs.getLong(3), List.of((String[]) rs.getArray(4).getArray())});
@@ -323,6 +340,7 @@ public class ItemEdits {
                     }
                 }
                 Map<Long, Long> versions = new HashMap<>();
+                ProductHistory.Capture captured = todo.isEmpty() || r.getDryRun() ? null : history.capture(c, todo);
                 if (!todo.isEmpty() && !r.getDryRun()) {
                     // One statement for the chunk: appended in order, each tag once.
                     try (PreparedStatement ps = c.prepareStatement("""
@@ -338,6 +356,13 @@ public class ItemEdits {
                             }
                         }
                     }
+                }
+                if (captured != null) {
+                    Map<Long, Integer> rows = new HashMap<>();
+                    for (int i = 0; i < r.getItemIdsCount(); i++) {
+                        rows.putIfAbsent(r.getItemIds(i), i);
+                    }
+                    captured.record(c, ChangeType.TAG, ChangeCause.batch(r.getBatchId(), null, r.getOperatorId()), rows);
                 }
                 ItemResult[] out = new ItemResult[r.getItemIdsCount()];
                 for (int i = 0; i < out.length; i++) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketops.listing.catalogue.domain.PriceRules;
+import dev.marketops.listing.catalogue.history.ChangeCause;
+import dev.marketops.listing.catalogue.history.ChangeType;
+import dev.marketops.listing.catalogue.history.ProductHistory;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
@@ -46,9 +49,12 @@ public class PriceAdjustments {
     AgroalDataSource ds;
     @Inject
     Outbox outbox;
+    @Inject
+    ProductHistory history;
 
     private static final class SkuState {
         final long skuId;
+        String skuCode;
         final long itemId;
         long sale;
         long face;
@@ -69,7 +75,8 @@ public class PriceAdjustments {
     private record ItemState(long itemId, String status, long version, List<SkuState> skus) {
     }
 
-    public ItemResults adjust(AdjustPricesRequest r) {
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
+    public ItemResults adjust(AdjustPricesRequest r, Long shopScope) {
         if (r.getChangesCount() == 0) {
             throw ApiProblem.missingField("changes");
         }
@@ -79,7 +86,7 @@ public class PriceAdjustments {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = ds.getConnection()) {
                 Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(PriceChange::getItemId).distinct().toList(),
-                        r.getChangesList().stream().anyMatch(ch -> !ch.getPriceDate().isEmpty()));
+                        r.getChangesList().stream().anyMatch(ch -> !ch.getPriceDate().isEmpty()), shopScope);
                 ItemResult[] out = new ItemResult[r.getChangesCount()];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = one(r.getChanges(i), items, r.getMaxChangeBp(), r.getConfirmed());
@@ -185,14 +192,15 @@ public class PriceAdjustments {
         return n.toString();
     }
 
-    private Map<Long, ItemState> load(Connection c, List<Long> itemIds, boolean withCalendar) throws SQLException {
+    private Map<Long, ItemState> load(Connection c, List<Long> itemIds, boolean withCalendar, Long shopScope) throws SQLException {
         Map<Long, ItemState> items = new HashMap<>();
         Map<Long, SkuState> skus = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.item_id, i.status, i.version, s.sku_id, s.sale_price_cents, s.face_value_cents
+                SELECT i.item_id, i.status, i.version, s.sku_id, s.sale_price_cents, s.face_value_cents, s.sku_code
                 FROM item i LEFT JOIN sku s ON s.item_id = i.item_id AND s.status <> 'deleted'
-                WHERE i.item_id = ANY(?) ORDER BY i.item_id, s.sku_id FOR UPDATE OF i""")) {
+                WHERE i.item_id = ANY(?)""" + Sql.IN_SCOPE + " ORDER BY i.item_id, s.sku_id FOR UPDATE OF i")) {
             ps.setArray(1, Sql.longs(c, itemIds));
+            Sql.scope(ps, 2, shopScope);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ItemState it = items.computeIfAbsent(rs.getLong(1), id -> {
@@ -205,6 +213,7 @@ public class PriceAdjustments {
                     long skuId = rs.getLong(4);
                     if (!rs.wasNull()) {
                         SkuState s = new SkuState(skuId, it.itemId(), rs.getLong(5), rs.getLong(6));
+                        s.skuCode = rs.getString(7);
                         it.skus().add(s);
                         skus.put(skuId, s);
                     }
@@ -285,6 +294,9 @@ public class PriceAdjustments {
         if (byItem.isEmpty()) {
             return versions;
         }
+        // Base prices only: the changed fields are known here. Dated prices also move the base price
+        // (lowest upcoming night, computed in SQL), so those chunks compare states before and after.
+        ProductHistory.Capture captured = slot.isEmpty() ? null : history.capture(c, byItem.keySet());
         if (!skuIds.isEmpty()) {
             Sql.update(c, """
                     UPDATE sku s SET sale_price_cents = u.sale, face_value_cents = u.face, updated_at = now()
@@ -304,6 +316,29 @@ public class PriceAdjustments {
                     LocalDate.now(ZoneOffset.UTC).toString(), Sql.longs(c, new java.util.HashSet<>(slotSku)));
         }
         versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
+        ChangeCause cause = ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
+                .withSupplier(r.getSupplierId(), r.getSupplierMessageId());
+        Map<Long, Integer> rows = Sql.firstRows(r.getChangesList(), PriceChange::getItemId, PriceChange::getIndex);
+        if (captured != null) {
+            captured.record(c, ChangeType.PRICE, cause, rows);
+        } else {
+            List<ProductHistory.Change> changes = new ArrayList<>(byItem.size());
+            for (long itemId : byItem.keySet()) {
+                ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
+                for (SkuState s : items.get(itemId).skus()) {
+                    if (s.sale != s.origSale) {
+                        old.put("skus." + s.skuCode + ".sale_price_cents", s.origSale);
+                        neu.put("skus." + s.skuCode + ".sale_price_cents", s.sale);
+                    }
+                    if (s.face != s.origFace) {
+                        old.put("skus." + s.skuCode + ".face_value_cents", s.origFace);
+                        neu.put("skus." + s.skuCode + ".face_value_cents", s.face);
+                    }
+                }
+                changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
+            }
+            history.record(c, changes, cause);
+        }
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();
         byItem.forEach((itemId, ch) -> {

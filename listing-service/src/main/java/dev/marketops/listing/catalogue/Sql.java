@@ -12,6 +12,18 @@ final class Sql {
     private Sql() {
     }
 
+    /**
+     * The merchant confinement of a query over {@code item i}: bind with {@link #scope}; a null
+     * scope (staff, services) matches every shop.
+     */
+    static final String IN_SCOPE = " AND (CAST(? AS bigint) IS NULL OR i.shop_id = ?)";
+
+    /** Binds {@link #IN_SCOPE}'s two parameters from {@code index}. */
+    static void scope(PreparedStatement ps, int index, Long shopScope) throws SQLException {
+        ps.setObject(index, shopScope, java.sql.Types.BIGINT);
+        ps.setObject(index + 1, shopScope, java.sql.Types.BIGINT);
+    }
+
     static Array longs(Connection c, Collection<Long> values) throws SQLException {
         return c.createArrayOf("bigint", values.toArray());
     }
@@ -48,6 +60,16 @@ final class Sql {
             }
         }
         return versions;
+    }
+
+    /** The first batch row of each item among a chunk's rows (the row recorded with its history). */
+    static <T> java.util.Map<Long, Integer> firstRows(java.util.List<T> rows, java.util.function.ToLongFunction<T> item,
+                                                      java.util.function.ToIntFunction<T> index) {
+        java.util.Map<Long, Integer> out = new java.util.HashMap<>();
+        for (T r : rows) {
+            out.putIfAbsent(item.applyAsLong(r), index.applyAsInt(r));
+        }
+        return out;
     }
 
     static void bind(PreparedStatement ps, Object... params) throws SQLException {

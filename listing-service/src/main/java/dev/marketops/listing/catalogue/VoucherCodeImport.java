@@ -48,6 +48,8 @@ public class VoucherCodeImport {
     AgroalDataSource ds;
     @Inject
     Outbox outbox;
+    @Inject
+    dev.marketops.listing.catalogue.history.ProductHistory history;
 
     /** One import in flight. */
     final class Import {
@@ -62,6 +64,8 @@ public class VoucherCodeImport {
         long received;
         long staged;
         long rejectedCount;
+        /** A merchant's shop the import is confined to (null: every shop); captured when the call starts. */
+        Long shopScope;
         final List<RejectedCode> rejected = new ArrayList<>();
 
         void accept(VoucherCodeChunk chunk) {
@@ -114,8 +118,10 @@ public class VoucherCodeImport {
         }
     }
 
-    public Uni<VoucherImportReply> importCodes(Multi<VoucherCodeChunk> chunks) {
+    /** {@code shopScope}: a merchant's shop (null: every shop); another shop's item is NOT_FOUND, like an unknown one. */
+    public Uni<VoucherImportReply> importCodes(Multi<VoucherCodeChunk> chunks, Long shopScope) {
         Import imp = new Import();
+        imp.shopScope = shopScope;
         return chunks.emitOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().invoke(imp::accept)
                 .collect().last()
@@ -127,8 +133,9 @@ public class VoucherCodeImport {
     private void resolveTarget(Import imp) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT i.inventory_model, i.status, s.sku_id FROM item i LEFT JOIN sku s ON s.item_id = i.item_id AND s.status <> 'deleted'
-                WHERE i.item_id = ? ORDER BY s.sku_id""")) {
+                WHERE i.item_id = ?""" + Sql.IN_SCOPE + " ORDER BY s.sku_id")) {
             ps.setLong(1, imp.itemId);
+            Sql.scope(ps, 2, imp.shopScope);
             List<Long> skus = new ArrayList<>();
             String model = null;
             String status = null;
@@ -262,7 +269,10 @@ public class VoucherCodeImport {
     }
 
     private void announce(Connection c, Import imp, long oldPool, long pool) throws SQLException {
+        dev.marketops.listing.catalogue.history.ProductHistory.Capture captured = history.capture(c, java.util.List.of(imp.itemId));
         Sql.update(c, "UPDATE sku SET stock = ?, updated_at = now() WHERE sku_id = ?", pool, imp.skuId);
+        captured.record(c, dev.marketops.listing.catalogue.history.ChangeType.STOCK, dev.marketops.listing.catalogue.history.ChangeCause
+                .batch(imp.batchId, "voucher code import", 0), java.util.Map.of());
         long version;
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE item SET version = version + 1, updated_at = now() WHERE item_id = ? RETURNING version")) {

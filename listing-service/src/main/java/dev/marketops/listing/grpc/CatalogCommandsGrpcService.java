@@ -8,7 +8,10 @@ import dev.marketops.listing.catalogue.ItemEdits;
 import dev.marketops.listing.catalogue.PriceAdjustments;
 import dev.marketops.listing.catalogue.VoucherCodeImport;
 import dev.marketops.listing.catalogue.ShopStatusService;
+import dev.marketops.listing.shop.Shops;
 import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.proto.catalog.AddTagsRequest;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
@@ -53,6 +56,8 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     ItemEdits edits;
     @Inject
     VoucherCodeImport vouchers;
+    @Inject
+    dev.marketops.listing.catalogue.history.ProductRollback rollback;
 
     @Override
     @Blocking
@@ -87,7 +92,7 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Override
     @Blocking
     public Uni<ItemResults> markOnline(ItemRefs r) {
-        return GrpcProblems.call(() -> saga.markOnline(r.getItemIdsList()));
+        return GrpcProblems.call(() -> saga.markOnline(r.getItemIdsList(), r.getSagaIdsList()));
     }
 
     @Override
@@ -101,13 +106,17 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     public Uni<ItemResults> changeStatus(ChangeStatusRequest r) {
         return GrpcProblems.call(() -> goodsStatus.changeStatus(r.getItemIdsList(), GoodsStatusService.command(r.getTargetStatus(),
                 r.getOperatorType().isEmpty() ? "operator" : r.getOperatorType(), r.getOperatorId(), emptyToNull(r.getReason()),
-                r.getRequestId(), false), r.getDryRun()));
+                r.getRequestId(), false), r.getDryRun(), scope()));
     }
 
     @Override
     @Blocking
     public Uni<ChangeShopStatusReply> changeShopStatus(ChangeShopStatusRequest r) {
         return GrpcProblems.call(() -> {
+            Long scope = scope();
+            if (scope != null && scope != r.getShopId()) {
+                throw ApiProblem.notFound("UNKNOWN_SHOP", "no shop " + r.getShopId()).with("shopId", r.getShopId());
+            }
             ShopStatusService.Accepted a = shopStatus.accept(r.getShopId(), GoodsStatusService.command(r.getTargetStatus(),
                     r.getOperatorType().isEmpty() ? "operator" : r.getOperatorType(), r.getOperatorId(), emptyToNull(r.getReason()),
                     r.getRequestId(), true));
@@ -119,37 +128,48 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Override
     @Blocking
     public Uni<ItemResults> adjustPrices(AdjustPricesRequest r) {
-        return GrpcProblems.call(() -> prices.adjust(r));
+        return GrpcProblems.call(() -> prices.adjust(r, scope()));
     }
 
     @Override
     @Blocking
     public Uni<ItemResults> adjustInventory(AdjustInventoryRequest r) {
-        return GrpcProblems.call(() -> inventory.adjust(r));
+        return GrpcProblems.call(() -> inventory.adjust(r, scope()));
     }
 
     @Override
     @Blocking
     public Uni<ItemResults> editItems(EditItemsRequest r) {
-        return GrpcProblems.call(() -> edits.edit(r));
+        return GrpcProblems.call(() -> edits.edit(r, scope()));
     }
 
     @Override
     @Blocking
     public Uni<ItemResults> addTags(AddTagsRequest r) {
-        return GrpcProblems.call(() -> edits.addTags(r));
+        return GrpcProblems.call(() -> edits.addTags(r, scope()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> restoreItems(dev.marketops.proto.catalog.RestoreItemsRequest r) {
+        return GrpcProblems.call(() -> rollback.restoreItems(r, scope()));
     }
 
     @Override
     @Blocking
     public Uni<ItemSnapshots> getItems(ItemRefs r) {
-        return GrpcProblems.call(() -> reads.get(r.getItemIdsList()));
+        return GrpcProblems.call(() -> reads.get(r.getItemIdsList(), scope()));
     }
 
     /** Pages on demand (keyset by item id), each read on a worker thread. */
     @Override
     public Multi<ItemSnapshots> streamItems(StreamItemsRequest r) {
-        CatalogueReads.Filter filter = new CatalogueReads.Filter(r.getCategoryIdsList(), r.getShopId() == 0 ? null : r.getShopId(),
+        Long scope = scope();
+        Long shop = r.getShopId() == 0 ? scope : Long.valueOf(r.getShopId()); // boxed: "? scope : long" would unbox a null scope
+        if (scope != null && !scope.equals(shop)) {
+            shop = -1L; // another merchant's shop: nothing to see
+        }
+        CatalogueReads.Filter filter = new CatalogueReads.Filter(r.getCategoryIdsList(), shop,
                 r.getStatusesList(), r.getIncludeDeleted());
         AtomicLong cursor = new AtomicLong(r.getAfterItemId());
         return Multi.createBy().repeating()
@@ -160,12 +180,26 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
                     }
                     return page;
                 }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .until(page -> page.getItemsCount() == 0);
+                .until(page -> page.getItemsCount() == 0)
+                // a stream's failure would otherwise reach the caller as a bare UNKNOWN and leave no trace here
+                .onFailure().invoke(e -> org.jboss.logging.Logger.getLogger(CatalogCommandsGrpcService.class)
+                        .errorf(e, "StreamItems failed (categories %s, statuses %s)", r.getCategoryIdsList(), r.getStatusesList()))
+                .onFailure(e -> !(e instanceof io.grpc.StatusRuntimeException)).transform(e -> io.grpc.Status.INTERNAL
+                        .withDescription("reading items failed; it has been logged").asRuntimeException());
     }
 
     @Override
     public Uni<VoucherImportReply> importVoucherCodes(Multi<VoucherCodeChunk> request) {
-        return vouchers.importCodes(request);
+        return vouchers.importCodes(request, scope());
+    }
+
+    /**
+     * The commands come from services on behalf of a user (ActorPropagation): a merchant is
+     * confined to its own shop, checked by the catalogue per item in its set-based queries
+     * (another shop's item answers NOT_FOUND, like an unknown id).
+     */
+    private static Long scope() {
+        return Shops.scopeOf(ActorPropagation.currentOrSystem());
     }
 
     private static String emptyToNull(String s) {

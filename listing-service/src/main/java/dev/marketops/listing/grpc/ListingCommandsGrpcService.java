@@ -7,6 +7,8 @@ import dev.marketops.listing.task.ListingTask;
 import dev.marketops.listing.task.ListingTaskService;
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.proto.listing.CreateTaskRequest;
 import dev.marketops.proto.listing.GetTaskRequest;
 import dev.marketops.proto.listing.ListingCommands;
@@ -47,7 +49,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
     public Uni<ListingTaskReply> createTask(CreateTaskRequest r) {
         return GrpcProblems.call(() -> {
             CreateListingCommand cmd = command(r, itemData(r.getItemDataJson()));
-            return toReply(tasks.create(cmd, r.getRequestId().isEmpty() ? null : r.getRequestId()).task());
+            return toReply(tasks.create(cmd, ActorPropagation.currentOrSystem(), r.getRequestId().isEmpty() ? null : r.getRequestId()).task());
         });
     }
 
@@ -67,7 +69,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
             CreateTasksReply.Builder out = CreateTasksReply.newBuilder();
             int failed = 0;
             for (BatchCreateService.Result res : batchCreate.create(items, r.getBatchId() == 0 ? null : r.getBatchId(),
-                    r.getTaskType().isEmpty() ? null : r.getTaskType())) {
+                    r.getTaskType().isEmpty() ? null : r.getTaskType(), ActorPropagation.currentOrSystem())) {
                 CreateTaskResult.Builder b = CreateTaskResult.newBuilder().setIndex(res.index()).setReplayed(res.replayed());
                 if (res.error() != null) {
                     failed++;
@@ -87,13 +89,15 @@ public class ListingCommandsGrpcService implements ListingCommands {
                 r.getTitle().isEmpty() ? null : r.getTitle(), null,
                 r.getSourceType().isEmpty() ? null : r.getSourceType(),
                 r.getSourceUserType().isEmpty() ? null : r.getSourceUserType(),
-                r.getCreatorId() == 0 ? null : r.getCreatorId(), null, data);
+                r.getCreatorId() == 0 ? null : r.getCreatorId(), null, data, r.hasShopId() ? r.getShopId() : null);
     }
 
     @Override
     @Blocking
     public Uni<ListingTaskReply> getTask(GetTaskRequest r) {
-        return GrpcProblems.call(() -> toReply(tasks.get(r.getTaskId())));
+        // for a service acting for a merchant, another shop's task is unknown
+        return GrpcProblems.call(() -> toReply(tasks.get(r.getTaskId(),
+                dev.marketops.listing.shop.Shops.scopeOf(ActorPropagation.currentOrSystem()))));
     }
 
     @Override
@@ -103,11 +107,28 @@ public class ListingCommandsGrpcService implements ListingCommands {
             ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
                     ApiProblem.invalidField("action", "unknown action", r.getAction()));
             Map<String, Object> validation = r.getValidationResultJson().isEmpty() ? null : itemData(r.getValidationResultJson());
+            Actor who = actor(r.getOperatorId(), r.getOperatorType());
             TransitionContext ctx = new TransitionContext(r.getExpectedVersion() < 0 ? null : r.getExpectedVersion(),
-                    r.getOperatorId() == 0 ? null : r.getOperatorId(), emptyToNull(r.getOperatorType()),
+                    who == null ? null : who.userId(), who == null ? emptyToNull(r.getOperatorType()) : who.type(),
                     emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), validation, r.getItemId() == 0 ? null : r.getItemId());
             return toReply(tasks.transition(r.getTaskId(), action, ctx));
         });
+    }
+
+    /**
+     * Who the history records for a transition: the request's operator when the calling service
+     * names one (an auditor's decision relayed by audit-service), else the end user the calling
+     * service acts for; null when a service acts on its own.
+     */
+    private static Actor actor(long operatorId, String operatorType) {
+        if (operatorId != 0) {
+            return new Actor(operatorId, emptyToNull(operatorType), java.util.Set.of(), null, null, null);
+        }
+        Actor a = ActorPropagation.currentOrSystem();
+        if (a.userId() == 0) {
+            return null;
+        }
+        return operatorType.isEmpty() ? a : new Actor(a.userId(), operatorType, a.roles(), a.merchantId(), a.ip(), a.userAgent());
     }
 
     private static String emptyToNull(String s) {
@@ -145,8 +166,10 @@ public class ListingCommandsGrpcService implements ListingCommands {
         return GrpcProblems.call(() -> {
             ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
                     ApiProblem.invalidField("action", "unknown action", r.getAction()));
-            TransitionContext ctx = new TransitionContext(null, r.getOperatorId() == 0 ? null : r.getOperatorId(),
-                    emptyToNull(r.getOperatorType()), emptyToNull(r.getReason()), emptyToNull(r.getAuditType()), null);
+            Actor who = actor(r.getOperatorId(), r.getOperatorType());
+            TransitionContext ctx = new TransitionContext(null, who == null ? null : who.userId(),
+                    who == null ? emptyToNull(r.getOperatorType()) : who.type(), emptyToNull(r.getReason()),
+                    emptyToNull(r.getAuditType()), null);
             TransitionManyReply.Builder out = TransitionManyReply.newBuilder();
             int ok = 0;
             for (BatchTransitionService.Result res : batchTransitions.transition(r.getTaskIdsList(), action, r.getItemIdsList(), ctx,

@@ -1,7 +1,9 @@
 package dev.marketops.listing.grpc;
 
 import dev.marketops.listing.task.ListingTask;
+import dev.marketops.listing.shop.Shops;
 import dev.marketops.platform.grpc.GrpcProblems;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.proto.listing.GetTasksRequest;
 import dev.marketops.proto.listing.ListingQueries;
@@ -26,7 +28,10 @@ public class ListingQueriesGrpcService implements ListingQueries {
             if (r.getTaskIdsCount() > MAX_TASKS) {
                 throw ApiProblem.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " task ids per call");
             }
-            List<ListingTask> found = ListingTask.list("taskId in ?1", r.getTaskIdsList());
+            // for a service acting for a merchant, another shop's tasks are reported missing, like unknown ids
+            Long scope = Shops.scopeOf(ActorPropagation.currentOrSystem());
+            List<ListingTask> found = scope == null ? ListingTask.list("taskId in ?1", r.getTaskIdsList())
+                    : ListingTask.list("taskId in ?1 and shopId = ?2", r.getTaskIdsList(), scope);
             Map<Long, ListingTask> byId = new HashMap<>(found.size() * 2);
             found.forEach(t -> byId.put(t.taskId, t));
             ListingTaskList.Builder out = ListingTaskList.newBuilder();

@@ -6,6 +6,8 @@ import dev.marketops.platform.config.CategoryDirectory;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.proto.events.ListingEvent;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,8 +56,12 @@ public class BatchCreateService {
     Outbox outbox;
     @Inject
     CategoryDirectory categories;
+    @Inject
+    ListingOrigins origins;
 
-    public List<Result> create(List<Item> items, Long batchId, String taskType) {
+    /** Creates the items as {@code actor} (its role decides the sources and shops it may claim, see ListingOrigins). */
+    public List<Result> create(List<Item> requested, Long batchId, String taskType, Actor actor) {
+        List<Item> items = requested;
         if (items == null || items.isEmpty()) {
             throw ApiProblem.missingField("tasks");
         }
@@ -66,6 +72,16 @@ public class BatchCreateService {
         if (!ListingVocabulary.TASK_TYPES.contains(type)) {
             throw ApiProblem.invalidField("taskType", "must be one of " + ListingVocabulary.TASK_TYPES, type);
         }
+        List<ListingOrigins.Resolved> resolved = origins.resolveAll(items.stream()
+                .map(it -> it.unreadable() == null ? it.command() : null).toList(), actor);
+        List<Item> settled = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            ListingOrigins.Resolved r = resolved.get(i);
+            settled.add(it.unreadable() != null || r.command() == null ? it
+                    : new Item(r.command(), it.idempotencyKey(), r.problem()));
+        }
+        items = settled;
         Result[] results = new Result[items.size()];
         List<Integer> good = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -82,20 +98,22 @@ public class BatchCreateService {
             }
         }
         if (!good.isEmpty()) {
-            QuarkusTransaction.requiringNew().run(() -> insert(items, good, batchId, type, results));
+            List<Item> toInsert = items;
+            Actor device = ActorPropagation.current();
+            QuarkusTransaction.requiringNew().run(() -> insert(toInsert, good, batchId, type, results, device));
         }
         return List.of(results);
     }
 
-    private void insert(List<Item> items, List<Integer> good, Long batchId, String type, Result[] results) {
+    private void insert(List<Item> items, List<Integer> good, Long batchId, String type, Result[] results, Actor device) {
         long now = System.currentTimeMillis();
         Timestamp ts = new Timestamp(now);
         Map<Integer, Long> assigned = new HashMap<>();
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO listing_task (task_id, task_code, task_type, category_id, batch_id, title, status, source_type,
-                        source_user_id, source_user_type, merchant_id, item_data, idempotency_key, created_by, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+                        source_user_id, source_user_type, merchant_id, shop_id, item_data, idempotency_key, created_by, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
                     ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING""")) {
                 for (int i : good) {
                     CreateListingCommand cmd = items.get(i).command();
@@ -111,11 +129,12 @@ public class BatchCreateService {
                     setLong(ps, 8, cmd.creatorId());
                     ps.setString(9, cmd.sourceUserType());
                     setLong(ps, 10, cmd.merchantId());
-                    ps.setString(11, JSON.writeValueAsString(cmd.itemData() == null ? Map.of() : cmd.itemData()));
-                    ps.setString(12, items.get(i).idempotencyKey());
-                    ps.setLong(13, cmd.creatorId() == null ? 0 : cmd.creatorId());
-                    ps.setTimestamp(14, ts);
+                    setLong(ps, 11, cmd.shopId());
+                    ps.setString(12, JSON.writeValueAsString(cmd.itemData() == null ? Map.of() : cmd.itemData()));
+                    ps.setString(13, items.get(i).idempotencyKey());
+                    ps.setLong(14, cmd.creatorId() == null ? 0 : cmd.creatorId());
                     ps.setTimestamp(15, ts);
+                    ps.setTimestamp(16, ts);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -142,8 +161,12 @@ public class BatchCreateService {
             }
             List<Outbox.Message> events = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO listing_state_history (task_id, from_status, to_status, action, operator_id, operator_type, changed_at)
-                    VALUES (?, NULL, 0, 'create', ?, ?, ?)""")) {
+                    INSERT INTO listing_state_history (task_id, from_status, to_status, action, operator_id, operator_type,
+                        client_ip, user_agent, changed_at)
+                    VALUES (?, NULL, 0, 'create', ?, ?, ?, ?, ?)""")) {
+                String ip = device == null || device.ip() == null ? null : device.ip().substring(0, Math.min(64, device.ip().length()));
+                String agent = device == null || device.userAgent() == null ? null
+                        : device.userAgent().substring(0, Math.min(300, device.userAgent().length()));
                 for (int i : good) {
                     long id = assigned.get(i);
                     CreateListingCommand cmd = items.get(i).command();
@@ -156,7 +179,9 @@ public class BatchCreateService {
                     ps.setLong(1, id);
                     setLong(ps, 2, cmd.creatorId());
                     ps.setString(3, cmd.sourceUserType());
-                    ps.setTimestamp(4, ts);
+                    ps.setString(4, ip);
+                    ps.setString(5, agent);
+                    ps.setTimestamp(6, ts);
                     ps.addBatch();
                     ListingEvent e = ListingEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setEventType("created")
                             .setTimestamp(now).setTaskId(id).setTaskCode("LT" + id).setCategoryId(cmd.categoryId())

@@ -36,7 +36,8 @@ public class BatchTransitionService {
     }
 
     private record Moved(long taskId, int from, int to, long version, String taskCode, long categoryId, long batchId,
-                         long itemId, String sourceType, String sourceUserType, String title) {
+                         long itemId, String sourceType, String sourceUserType, String title, long ownerId,
+                         double waitedSeconds) {
     }
 
     @Inject
@@ -45,6 +46,8 @@ public class BatchTransitionService {
     Outbox outbox;
     @Inject
     ListingTaskService tasks;
+    @Inject
+    dev.marketops.listing.metrics.ListingMetrics metrics;
 
     public List<Result> transition(List<Long> taskIds, ListingAction action, List<Long> itemIds, TransitionContext ctx, Long batchId) {
         if (taskIds.isEmpty()) {
@@ -116,10 +119,12 @@ public class BatchTransitionService {
                         auditor_id = CASE WHEN ? THEN ? ELSE t.auditor_id END,
                         audit_comment = CASE WHEN ? THEN ? ELSE t.audit_comment END
                     FROM unnest(?::bigint[], ?::bigint[]) AS u(task_id, item_id),
-                         unnest(?::smallint[], ?::smallint[]) AS m(from_status, to_status)
-                    WHERE t.task_id = u.task_id AND t.status = m.from_status
+                         unnest(?::smallint[], ?::smallint[]) AS m(from_status, to_status),
+                         listing_task prev
+                    WHERE t.task_id = u.task_id AND t.status = m.from_status AND prev.task_id = t.task_id
                     RETURNING t.task_id, m.from_status, t.status, t.version, t.task_code, t.category_id, t.batch_id, t.item_id,
-                        t.source_type, t.source_user_type, t.title""")) {
+                        t.source_type, t.source_user_type, t.title, t.created_by,
+                        extract(epoch FROM t.updated_at - prev.updated_at)""")) {
                 int i = 1;
                 ps.setBoolean(i++, publish);
                 ps.setBoolean(i++, publish);
@@ -137,7 +142,7 @@ public class BatchTransitionService {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Moved m = new Moved(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
-                                rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10), rs.getString(11));
+                                rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getLong(12), rs.getDouble(13));
                         moved.add(m);
                         results.put(m.taskId(), new Result(m.taskId(), true, m.to(), "", ""));
                     }
@@ -149,6 +154,10 @@ public class BatchTransitionService {
             }
         }
         events(moved, action, ctx, batchId);
+        for (Moved m : moved) {
+            metrics.moved(m.categoryId(), m.batchId(), m.sourceType(), m.from(), m.to(),
+                    java.time.Duration.ofNanos((long) (m.waitedSeconds() * 1e9)));
+        }
         return results;
     }
 
@@ -183,17 +192,21 @@ public class BatchTransitionService {
 
     private static void history(Connection c, List<Moved> moved, ListingAction action, TransitionContext ctx) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO listing_state_history (task_id, item_id, from_status, to_status, action, reason, operator_id, operator_type, changed_at)
-                SELECT u.task_id, NULLIF(u.item_id, 0), u.from_status, u.to_status, ?, ?, ?, ?, now()
+                INSERT INTO listing_state_history (task_id, item_id, from_status, to_status, action, reason, operator_id, operator_type,
+                    client_ip, user_agent, changed_at)
+                SELECT u.task_id, NULLIF(u.item_id, 0), u.from_status, u.to_status, ?, ?, ?, ?, left(?, 64), left(?, 300), now()
                 FROM unnest(?::bigint[], ?::bigint[], ?::smallint[], ?::smallint[]) AS u(task_id, item_id, from_status, to_status)""")) {
             ps.setString(1, action.wire);
             ps.setString(2, ctx.reason() == null ? null : ctx.reason().substring(0, Math.min(500, ctx.reason().length())));
             ps.setObject(3, ctx.operatorId(), java.sql.Types.BIGINT);
             ps.setString(4, ctx.operatorType());
-            ps.setArray(5, c.createArrayOf("bigint", moved.stream().map(Moved::taskId).toArray()));
-            ps.setArray(6, c.createArrayOf("bigint", moved.stream().map(Moved::itemId).toArray()));
-            ps.setArray(7, c.createArrayOf("smallint", moved.stream().map(Moved::from).toArray()));
-            ps.setArray(8, c.createArrayOf("smallint", moved.stream().map(Moved::to).toArray()));
+            dev.marketops.platform.security.Actor device = dev.marketops.platform.security.ActorPropagation.current();
+            ps.setString(5, device == null ? null : device.ip());
+            ps.setString(6, device == null ? null : device.userAgent());
+            ps.setArray(7, c.createArrayOf("bigint", moved.stream().map(Moved::taskId).toArray()));
+            ps.setArray(8, c.createArrayOf("bigint", moved.stream().map(Moved::itemId).toArray()));
+            ps.setArray(9, c.createArrayOf("smallint", moved.stream().map(Moved::from).toArray()));
+            ps.setArray(10, c.createArrayOf("smallint", moved.stream().map(Moved::to).toArray()));
             ps.executeUpdate();
         }
     }
@@ -217,7 +230,7 @@ public class BatchTransitionService {
                     .setTaskId(m.taskId()).setTaskCode(m.taskCode()).setCategoryId(m.categoryId()).setBatchId(m.batchId())
                     .setItemId(m.itemId()).setSourceType(m.sourceType()).setSourceUserType(m.sourceUserType())
                     .setFromStatus(m.from()).setToStatus(m.to()).setAction(action.wire).setVersion(m.version())
-                    .setTitle(m.title()).setOperatorId(operator).build();
+                    .setTitle(m.title()).setOperatorId(operator).setOwnerId(m.ownerId()).build();
             String key = Long.toString(m.taskId());
             messages.add(new Outbox.Message(ListingTopics.LIFECYCLE, key, e.getEventType(), e.getEventId(), e));
             if (flow != null && !chunked) {

@@ -1,7 +1,12 @@
 package dev.marketops.listing.task;
 
+import dev.marketops.platform.limits.RateLimited;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.rest.Page;
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
+import dev.marketops.listing.shop.Shops;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -19,21 +24,44 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
+/**
+ * Listing tasks over REST. Who acts is the caller's token ({@link Caller}): body fields that name
+ * the actor may only repeat it. A merchant sees and changes only its own shop's tasks; another
+ * shop's task id is answered as unknown (404).
+ */
 @Path("/listings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ListingResource {
 
     public record TaskView(long taskId, String taskCode, String taskType, long categoryId, String title, int status,
-                           String statusName, String sourceType, String sourceUserType, Long merchantId,
+                           String statusName, String sourceType, String sourceUserType, Long merchantId, Long shopId,
                            Map<String, Object> itemData, long version, String auditType, String auditComment,
                            long createdBy, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-                           Long itemId, Long batchId, String subStatus, String errorMessage) {
+                           Long itemId, Long batchId, String subStatus, String errorMessage, List<String> allowedActions) {
+        /** {@code allowedActions}: what this REST API takes for the task's state now (edit and the action paths). */
         static TaskView of(ListingTask t) {
             return new TaskView(t.taskId, t.taskCode, t.taskType, t.categoryId, t.title, t.status, t.state().name(),
-                    t.sourceType, t.sourceUserType, t.merchantId, t.itemData, t.version, t.auditType, t.auditComment, t.createdBy, t.createdAt,
-                    t.updatedAt, t.itemId, t.batchId, t.subStatus, t.errorMessage);
+                    t.sourceType, t.sourceUserType, t.merchantId, t.shopId, t.itemData, t.version, t.auditType, t.auditComment, t.createdBy, t.createdAt,
+                    t.updatedAt, t.itemId, t.batchId, t.subStatus, t.errorMessage, actionsFrom(t.state()));
         }
+
+        /** The same view for a caller who may only read: no actions. */
+        TaskView readOnly() {
+            return new TaskView(taskId, taskCode, taskType, categoryId, title, status, statusName, sourceType, sourceUserType, merchantId,
+                    shopId, itemData, version, auditType, auditComment, createdBy, createdAt, updatedAt, itemId, batchId, subStatus,
+                    errorMessage, List.of());
+        }
+    }
+
+    static List<String> actionsFrom(ListingStatus s) {
+        List<String> out = new java.util.ArrayList<>();
+        for (ListingAction a : ListingAction.values()) { // the enum's order: a stable order for buttons
+            if (ListingStateMachine.allowedFrom(s).contains(a) && (PUBLIC_ACTIONS.contains(a) || a == ListingAction.EDIT)) {
+                out.add(a.wire);
+            }
+        }
+        return List.copyOf(out);
     }
 
     public record HistoryView(Integer fromStatus, int toStatus, String action, String reason, Long operatorId,
@@ -50,8 +78,9 @@ public class ListingResource {
     private static final java.util.Set<ListingAction> PUBLIC_ACTIONS = java.util.EnumSet.of(ListingAction.SUBMIT,
             ListingAction.PUBLISH, ListingAction.OFFLINE, ListingAction.ONLINE, ListingAction.MAINTAIN, ListingAction.OUT_OF_STOCK);
 
+    /** creatorId and merchantId are optional and may only repeat the caller; shopId is required unless the caller is a merchant. */
     public record BatchItem(Long categoryId, String title, String taskType, String sourceType, String sourceUserType,
-                            Long creatorId, Long merchantId, Map<String, Object> itemData, String idempotencyKey) {
+                            Long creatorId, Long merchantId, Long shopId, Map<String, Object> itemData, String idempotencyKey) {
     }
 
     public record BatchRequest(Long batchId, String taskType, List<BatchItem> tasks) {
@@ -68,25 +97,34 @@ public class ListingResource {
     ListingTaskService tasks;
     @Inject
     BatchCreateService batchCreate;
+    @Inject
+    Caller caller;
 
     /** Up to 1,000 drafts in one call; each item succeeds or fails on its own (results in request order). */
     @POST
     @Path("/batch")
+    @PermissionsAllowed(Permission.Names.LISTING_WRITE)
+    @RateLimited("create")
     public BatchView createMany(BatchRequest body) {
         if (body == null) {
             throw ApiProblem.missingField("tasks");
         }
         List<BatchCreateService.Item> items = body.tasks() == null ? null : body.tasks().stream()
                 .map(t -> new BatchCreateService.Item(new CreateListingCommand(t.categoryId(), t.title(), t.taskType(),
-                        t.sourceType(), t.sourceUserType(), t.creatorId(), t.merchantId(), t.itemData()), t.idempotencyKey()))
+                        t.sourceType(), t.sourceUserType(), t.creatorId(), t.merchantId(), t.itemData(), t.shopId()), t.idempotencyKey()))
                 .toList();
-        List<BatchCreateService.Result> results = batchCreate.create(items, body.batchId(), body.taskType());
+        List<BatchCreateService.Result> results = batchCreate.create(items, body.batchId(), body.taskType(), caller.actor());
         List<BatchResultView> views = results.stream().map(r -> new BatchResultView(r.index(), r.taskId(), r.taskCode(),
                 r.replayed(), r.error() == null ? null : r.error().code(),
                 r.error() == null ? null : (String) r.error().extensions().get("field"),
                 r.error() == null ? null : r.error().getMessage())).toList();
         int failed = (int) results.stream().filter(r -> r.error() != null).count();
         return new BatchView(results.size() - failed, failed, views);
+    }
+
+    /** The shop the caller is confined to (a merchant's own), null for staff. */
+    private Long scope() {
+        return Shops.scopeOf(caller.actor());
     }
 
     private static OffsetDateTime instant(String field, String value) {
@@ -99,6 +137,7 @@ public class ListingResource {
 
     @POST
     @Path("/{taskId}/actions/{action}")
+    @PermissionsAllowed(Permission.Names.LISTING_WRITE)
     public TaskView act(@PathParam("taskId") long taskId, @PathParam("action") String action, ActionRequest body) {
         ListingAction a = ListingAction.of(action).filter(PUBLIC_ACTIONS::contains).orElseThrow(() ->
                 ApiProblem.notFound("UNKNOWN_ACTION", "no action '" + action + "' here; one of "
@@ -107,22 +146,31 @@ public class ListingResource {
         if (r.expectedVersion() == null) {
             throw ApiProblem.missingField("expectedVersion");
         }
-        return TaskView.of(tasks.transition(taskId, a, TransitionContext.of(r.expectedVersion(), r.operatorId(),
-                r.operatorType() == null ? "operator" : r.operatorType(), r.reason())));
+        caller.sameAsCaller("operatorId", r.operatorId(), caller.userId());
+        caller.sameAsCaller("operatorType", r.operatorType(), caller.type());
+        tasks.get(taskId, scope()); // another shop's task: 404 before anything moves (a task's shop never changes)
+        return TaskView.of(tasks.transition(taskId, a, TransitionContext.of(r.expectedVersion(), caller.userId(),
+                caller.type(), r.reason())));
     }
 
     @jakarta.ws.rs.PUT
     @Path("/{taskId}")
+    @PermissionsAllowed(Permission.Names.LISTING_WRITE)
     public TaskView edit(@PathParam("taskId") long taskId, EditRequest body) {
         if (body == null || body.expectedVersion() == null) {
             throw ApiProblem.missingField("expectedVersion");
         }
-        return TaskView.of(tasks.edit(taskId, body.expectedVersion(), body.title(), body.itemData(), body.operatorId()));
+        caller.sameAsCaller("operatorId", body.operatorId(), caller.userId());
+        tasks.get(taskId, scope());
+        return TaskView.of(tasks.edit(taskId, body.expectedVersion(), body.title(), body.itemData(), caller.userId(), caller.type()));
     }
 
+    /** A single draft; the body's creatorId/merchantId may only repeat the caller, shopId is required unless a merchant creates. */
     @POST
+    @PermissionsAllowed(Permission.Names.LISTING_WRITE)
+    @RateLimited("create")
     public Response create(CreateListingCommand body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        ListingTaskService.Created created = tasks.create(body, idempotencyKey);
+        ListingTaskService.Created created = tasks.create(body, caller.actor(), idempotencyKey);
         TaskView view = TaskView.of(created.task());
         if (created.replayed()) {
             return Response.ok(view).header("Idempotent-Replayed", "true").build();
@@ -132,28 +180,42 @@ public class ListingResource {
 
     @GET
     @Path("/{taskId}")
+    @PermissionsAllowed(Permission.Names.LISTING_READ)
     public TaskView get(@PathParam("taskId") long taskId) {
-        return TaskView.of(tasks.get(taskId));
+        TaskView v = TaskView.of(tasks.get(taskId, scope()));
+        return caller.actor().has(Permission.LISTING_WRITE) ? v : v.readOnly();
     }
 
     @GET
     @Path("/{taskId}/history")
+    @PermissionsAllowed(Permission.Names.LISTING_READ)
     public List<HistoryView> history(@PathParam("taskId") long taskId) {
-        tasks.get(taskId);
+        tasks.get(taskId, scope());
         return StateHistory.ofTask(taskId).stream().map(h -> new HistoryView(h.fromStatus, h.toStatus, h.action,
                 h.reason, h.operatorId, h.operatorType, h.changedAt)).toList();
     }
 
+    /** A merchant's list holds only its own shop's tasks; staff filter by shopId if they like. */
     @GET
+    @PermissionsAllowed(Permission.Names.LISTING_READ)
     public Page<TaskView> query(@QueryParam("categoryId") Long categoryId, @QueryParam("status") Integer status,
                                 @QueryParam("sourceType") String sourceType, @QueryParam("createdBy") Long createdBy,
-                                @QueryParam("batchId") Long batchId,
+                                @QueryParam("batchId") Long batchId, @QueryParam("shopId") Long shopId,
                                 @QueryParam("createdFrom") String createdFrom, @QueryParam("createdTo") String createdTo,
                                 @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("20") int size) {
-        Page.check(page, size);
+        ListingPages.check(page, size);
         StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new java.util.HashMap<>();
+        Long scope = scope();
+        if (scope != null) {
+            caller.sameAsCaller("shopId", shopId, scope);
+            shopId = scope;
+        }
+        if (shopId != null) {
+            where.append(" and shopId = :shopId");
+            params.put("shopId", shopId);
+        }
         if (categoryId != null) {
             where.append(" and categoryId = :categoryId");
             params.put("categoryId", categoryId);

@@ -41,6 +41,9 @@ public class ListingTask extends PanacheEntityBase {
     public String sourceUserType;
     @Column(name = "merchant_id")
     public Long merchantId;
+    /** The shop the listing is for (a fact set at creation, see ListingOrigins); the catalogue item takes it. */
+    @Column(name = "shop_id")
+    public Long shopId;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "item_data")
     public Map<String, Object> itemData;

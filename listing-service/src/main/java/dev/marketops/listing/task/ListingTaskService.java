@@ -6,6 +6,8 @@ import dev.marketops.platform.config.CategoryDirectory;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.outbox.Outbox;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.proto.events.ListingEvent;
 import dev.marketops.validation.ListingValidator;
 import dev.marketops.validation.ValidationLevel;
@@ -45,6 +47,10 @@ public class ListingTaskService {
     Outbox outbox;
     @Inject
     CategoryDirectory categories;
+    @Inject
+    ListingOrigins origins;
+    @Inject
+    dev.marketops.listing.metrics.ListingMetrics metrics;
 
     private final ListingValidator validator = ListingValidator.standard(java.time.Clock.systemUTC());
 
@@ -52,7 +58,11 @@ public class ListingTaskService {
      * Creates a DRAFT task. With an idempotency key, a retry of the same request returns the
      * first task (replayed = true); the same key with a different request is refused.
      */
-    public Created create(CreateListingCommand cmd, String idempotencyKey) {
+    public Created create(CreateListingCommand request, Actor actor, String idempotencyKey) {
+        if (request == null) {
+            throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
+        }
+        CreateListingCommand cmd = origins.resolve(request, actor);
         validate(cmd, idempotencyKey);
         String requestHash = idempotencyKey == null ? null : fingerprint(cmd);
         if (idempotencyKey != null) {
@@ -77,8 +87,23 @@ public class ListingTaskService {
     }
 
     public ListingTask get(long taskId) {
-        return ListingTask.<ListingTask>findByIdOptional(taskId).orElseThrow(() ->
-                ApiProblem.notFound("UNKNOWN_TASK", "no listing task with id " + taskId).with("taskId", taskId));
+        return ListingTask.<ListingTask>findByIdOptional(taskId).orElseThrow(() -> unknown(taskId));
+    }
+
+    /**
+     * The task as a caller confined to {@code shopScope} may see it (null: every shop). Another
+     * shop's task is answered exactly like a task that does not exist.
+     */
+    public ListingTask get(long taskId, Long shopScope) {
+        ListingTask t = get(taskId);
+        if (shopScope != null && !shopScope.equals(t.shopId)) {
+            throw unknown(taskId);
+        }
+        return t;
+    }
+
+    private static ApiProblem unknown(long taskId) {
+        return ApiProblem.notFound("UNKNOWN_TASK", "no listing task with id " + taskId).with("taskId", taskId);
     }
 
     private ListingTask insert(CreateListingCommand cmd, String idempotencyKey, String requestHash) {
@@ -93,6 +118,7 @@ public class ListingTaskService {
         t.sourceUserType = cmd.sourceUserType();
         t.sourceUserId = cmd.creatorId();
         t.merchantId = cmd.merchantId();
+        t.shopId = cmd.shopId();
         t.itemData = cmd.itemData() == null ? Map.of() : cmd.itemData();
         t.idempotencyKey = idempotencyKey;
         t.requestHash = requestHash;
@@ -108,6 +134,7 @@ public class ListingTaskService {
         h.action = "create";
         h.operatorId = cmd.creatorId();
         h.operatorType = cmd.sourceUserType();
+        device(h);
         h.changedAt = t.createdAt;
         h.persist();
 
@@ -125,15 +152,20 @@ public class ListingTaskService {
         if (action == ListingAction.SUBMIT) {
             checkSubmittable(taskId);
         }
-        return OptimisticWrites.run(taskId, () -> {
+        ListingStatus[] was = new ListingStatus[1];
+        OffsetDateTime[] since = new OffsetDateTime[1];
+        ListingTask moved = OptimisticWrites.run(taskId, () -> {
             ListingTask t = get(taskId);
             if (action == ListingAction.PUBLISH && t.state() == ListingStatus.ONLINE && ctx.itemId() != null
                     && ctx.itemId().equals(t.itemId)) {
+                was[0] = null;
                 return t; // a retried publish saga step: already done, no second event
             }
             checkVersion(t, ctx.expectedVersion());
             ListingStatus from = t.state();
             ListingStatus to = ListingStateMachine.next(from, action).orElseThrow(() -> illegal(t, from, action));
+            was[0] = from;
+            since[0] = t.updatedAt;
             t.status = to.code;
             t.updatedAt = OffsetDateTime.now();
             if (action == ListingAction.PUBLISH) {
@@ -156,6 +188,11 @@ public class ListingTaskService {
             record(t, from, action, ctx);
             return t;
         });
+        if (was[0] != null) {
+            metrics.moved(moved.categoryId, moved.batchId, moved.sourceType, was[0].code, moved.status,
+                    since[0] == null ? null : java.time.Duration.between(since[0], moved.updatedAt));
+        }
+        return moved;
     }
 
     /**
@@ -163,7 +200,7 @@ public class ListingTaskService {
      * with the reason, so operators see it and a later publish may try again.
      */
     public ListingTask markPublishFailed(long taskId, String reason) {
-        return OptimisticWrites.run(taskId, () -> {
+        ListingTask failed = OptimisticWrites.run(taskId, () -> {
             ListingTask t = get(taskId);
             if (t.state() != ListingStatus.APPROVED) {
                 throw ApiProblem.conflict("ILLEGAL_TRANSITION", "only an APPROVED task can fail to publish; task " + taskId
@@ -175,10 +212,13 @@ public class ListingTaskService {
             ListingTask.flush();
             return t;
         });
+        metrics.publishFailed(failed.categoryId, failed.batchId, failed.sourceType);
+        return failed;
     }
 
     /** Edits title and attributes; allowed only while the task is a draft or rejected. */
-    public ListingTask edit(long taskId, Long expectedVersion, String title, Map<String, Object> itemData, Long operatorId) {
+    public ListingTask edit(long taskId, Long expectedVersion, String title, Map<String, Object> itemData, Long operatorId,
+                            String operatorType) {
         if (title != null && (title.isBlank() || title.length() > MAX_TITLE)) {
             throw ApiProblem.invalidField("title", "must be 1.." + MAX_TITLE + " characters", title);
         }
@@ -196,7 +236,7 @@ public class ListingTaskService {
             }
             t.updatedAt = OffsetDateTime.now();
             ListingTask.flush();
-            record(t, t.state(), ListingAction.EDIT, TransitionContext.of(expectedVersion, operatorId, null, null));
+            record(t, t.state(), ListingAction.EDIT, TransitionContext.of(expectedVersion, operatorId, operatorType, null));
             return t;
         });
     }
@@ -235,6 +275,7 @@ public class ListingTaskService {
         h.reason = ctx.reason() == null ? null : ctx.reason().substring(0, Math.min(500, ctx.reason().length()));
         h.operatorId = ctx.operatorId();
         h.operatorType = ctx.operatorType();
+        device(h);
         h.changedAt = t.updatedAt;
         h.persist();
 
@@ -250,6 +291,15 @@ public class ListingTaskService {
         outbox.enqueueAll(messages);
     }
 
+    /** The acting user's client IP and user agent (a REST caller's, or the one a calling service propagated). */
+    private static void device(StateHistory h) {
+        Actor a = ActorPropagation.current();
+        if (a != null) {
+            h.clientIp = a.ip() == null ? null : a.ip().substring(0, Math.min(64, a.ip().length()));
+            h.userAgent = a.userAgent() == null ? null : a.userAgent().substring(0, Math.min(300, a.userAgent().length()));
+        }
+    }
+
     private static ListingEvent event(ListingTask t, String type, int from, String action, long operator) {
         return ListingEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
@@ -259,7 +309,7 @@ public class ListingTaskService {
                 .setBatchId(t.batchId == null ? 0 : t.batchId).setItemId(t.itemId == null ? 0 : t.itemId)
                 .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType)
                 .setFromStatus(from).setToStatus(t.status).setAction(action)
-                .setVersion(t.version).setTitle(t.title).setOperatorId(operator)
+                .setVersion(t.version).setTitle(t.title).setOperatorId(operator).setOwnerId(t.createdBy)
                 .build();
     }
 

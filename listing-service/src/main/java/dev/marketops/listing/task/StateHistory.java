@@ -31,6 +31,10 @@ public class StateHistory extends PanacheEntityBase {
     public Long operatorId;
     @Column(name = "operator_type")
     public String operatorType;
+    @Column(name = "client_ip")
+    public String clientIp;
+    @Column(name = "user_agent")
+    public String userAgent;
     @Column(name = "changed_at")
     public OffsetDateTime changedAt;
 

@@ -19,10 +19,16 @@ public class ShopStatusResumeJob {
     ClusterSingleton singleton;
     @Inject
     ShopStatusService shops;
+    /** Worker switch (deploy/helm): part of GoodsStatusWorker. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "marketops.workers.goods-status-worker.enabled", defaultValue = "true")
+    boolean workerEnabled;
 
     @Scheduled(every = "${marketops.shop-status.resume-every:60s}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resume() {
+        if (!workerEnabled) {
+            return;
+        }
         singleton.runIfLeader("shop-status-resume", () -> {
             List<String> stalled = shops.stalled(java.time.Duration.ofMinutes(2), 20);
             stalled.forEach(shops::expand);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
 import dev.marketops.proto.catalog.CreateItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
@@ -23,13 +24,13 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Builders for catalogue tests: approved listing tasks of a shop, and items taken through the publish saga. */
-final class CatalogueFixtures {
+public final class CatalogueFixtures {
 
     private final AgroalDataSource ds;
     private final ListingCommandsGrpc.ListingCommandsBlockingStub listing;
     private final CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
 
-    CatalogueFixtures(AgroalDataSource ds, ListingCommandsGrpc.ListingCommandsBlockingStub listing,
+    public CatalogueFixtures(AgroalDataSource ds, ListingCommandsGrpc.ListingCommandsBlockingStub listing,
                       CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog) {
         this.ds = ds;
         this.listing = listing;
@@ -40,21 +41,25 @@ final class CatalogueFixtures {
         return ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE / 2);
     }
 
-    /** A listing body of a merchant's shop (manual audit: no audit worker moves it while the test does). */
-    static Map<String, Object> listing(long categoryId, long shopId, Map<String, Object> itemData) {
+    /**
+     * A listing body of a merchant's shop (manual audit: no audit worker moves it while the test
+     * does). The merchant of {@code shopId} creates it ({@link #approved}); its shopId may only repeat the token's.
+     */
+    public static Map<String, Object> listing(long categoryId, long shopId, Map<String, Object> itemData) {
         Map<String, Object> t = new HashMap<>();
         t.put("categoryId", categoryId);
         t.put("title", "Catalogue " + categoryId);
         t.put("sourceType", "merchant_portal");
         t.put("sourceUserType", "merchant");
-        t.put("creatorId", 42);
-        t.put("merchantId", shopId);
+        t.put("shopId", shopId);
         t.put("itemData", itemData == null ? SampleListings.itemData(categoryId) : itemData);
         return t;
     }
 
     /** Drafts, submits and approves the listings in three calls; answers their task ids. */
-    List<Long> approved(List<Map<String, Object>> listings, Long batchId) {
+    public List<Long> approved(List<Map<String, Object>> listings, Long batchId) {
+        Object shop = listings.get(0).get("shopId");
+        assertTrue(listings.stream().allMatch(l -> shop.equals(l.get("shopId"))), "one merchant's listings per call");
         Map<String, Object> body = new HashMap<>();
         List<Map<String, Object>> keyed = new ArrayList<>();
         for (Map<String, Object> l : listings) {
@@ -69,7 +74,8 @@ final class CatalogueFixtures {
         // The shared machine is busy: a config-service lookup may time out (CONFIG_UNAVAILABLE); the keys make a retry safe.
         List<Long> ids = null;
         for (int attempt = 0; attempt < 5 && (ids == null || ids.contains(null)); attempt++) {
-            ids = given().contentType("application/json").body(body).post("/listings/batch").then().statusCode(200)
+            ids = given().header("Authorization", Tokens.merchantBearer(42, (Long) shop)).contentType("application/json").body(body)
+                    .post("/listings/batch").then().statusCode(200)
                     .extract().jsonPath().getList("results.taskId", Long.class);
         }
         assertTrue(!ids.contains(null), "drafts could not be created: " + ids);
@@ -90,7 +96,7 @@ final class CatalogueFixtures {
         return ids;
     }
 
-    List<Long> approved(long categoryId, long shopId, int n) {
+    public List<Long> approved(long categoryId, long shopId, int n) {
         List<Map<String, Object>> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             l.add(listing(categoryId, shopId, null));
@@ -98,20 +104,26 @@ final class CatalogueFixtures {
         return approved(l, null);
     }
 
-    /** Runs the six saga steps; answers the item ids in task order. */
-    List<Long> publish(List<Long> taskIds) {
+    /** Runs the six saga steps (as saga number 10^12 + task id); answers the item ids in task order. */
+    public List<Long> publish(List<Long> taskIds) {
         ItemResults created = catalog.createItems(CreateItemsRequest.newBuilder().addAllTaskIds(taskIds).build());
         assertEquals(taskIds.size(), created.getSucceeded(), created.toString());
         List<Long> items = created.getResultsList().stream().map(ItemResult::getItemId).toList();
         ItemRefs refs = ItemRefs.newBuilder().addAllItemIds(items).build();
         for (ItemResults r : List.of(catalog.createSkus(refs), catalog.setAttributes(refs), catalog.initInventory(refs),
-                catalog.setPrices(refs), catalog.markOnline(refs))) {
+                catalog.setPrices(refs), catalog.markOnline(refs.toBuilder()
+                        .addAllSagaIds(taskIds.stream().map(CatalogueFixtures::sagaOf).toList()).build()))) {
             assertTrue(r.getFailed() == 0, r.toString());
         }
         return items;
     }
 
-    long count(String sql) {
+    /** The saga number {@link #publish} runs a task's steps as. */
+    public static long sagaOf(long taskId) {
+        return 1_000_000_000_000L + taskId;
+    }
+
+    public long count(String sql) {
         try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -255,6 +255,18 @@ class CatalogueSagaTest {
         assertEquals(items.stream().sorted().toList(), seen);
     }
 
+    @Test
+    void streamItemsWithoutAShopWalksACategorysOnlineItemsForAService() {
+        long shop = CatalogueFixtures.newShopId();
+        List<Long> items = fx.publish(fx.approved(SampleListings.OPV, shop, 2));
+        // no shop and no user behind the call (config-service counting what an attribute change affects)
+        Iterator<ItemSnapshots> pages = catalog.streamItems(StreamItemsRequest.newBuilder().addCategoryIds(SampleListings.OPV)
+                .addStatuses("online").setAfterItemId(items.get(0) - 1).setPageSize(500).build());
+        List<Long> seen = new ArrayList<>();
+        pages.forEachRemaining(p -> p.getItemsList().forEach(i -> seen.add(i.getItemId())));
+        assertTrue(seen.containsAll(items), "both items in " + seen.size() + " seen");
+    }
+
     /** One call per step for a thousand items: each step is a few set-based statements, so it takes well under a second per step. */
     @Test
     void aThousandItemsGoThroughEachStepInOneCall() {

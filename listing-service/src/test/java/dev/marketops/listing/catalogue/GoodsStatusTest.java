@@ -3,6 +3,8 @@ package dev.marketops.listing.catalogue;
 import static dev.marketops.listing.catalogue.CatalogueFixtures.in;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,9 @@ import dev.marketops.platform.consumer.EventConsumer;
 import dev.marketops.platform.outbox.OutboxPublisher;
 import dev.marketops.platform.testing.ConfigServiceTestResource;
 import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
+import dev.marketops.platform.security.Roles;
 import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
 import dev.marketops.proto.catalog.ChangeShopStatusReply;
@@ -62,6 +67,17 @@ class GoodsStatusTest {
     private ItemResults change(List<Long> items, String target, String operatorType, long operatorId) {
         return catalog.changeStatus(ChangeStatusRequest.newBuilder().addAllItemIds(items).setTargetStatus(target)
                 .setOperatorType(operatorType).setOperatorId(operatorId).setReason("test").build());
+    }
+
+    /** Calls as a service acting for a merchant user of shop {@code shop} (the actor travels in gRPC metadata). */
+    static <T> T asMerchant(long userId, long shop, java.util.concurrent.Callable<T> call) {
+        try {
+            return ActorPropagation.callAs(new Actor(userId, Roles.MERCHANT, java.util.Set.of(Roles.MERCHANT), shop, null, null), call);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ItemSnapshot item(long id) {
@@ -126,11 +142,15 @@ class GoodsStatusTest {
         assertTrue(change(List.of(c), "deleted", "merchant", shop).getResults(0).getOk());
         assertEquals("ILLEGAL_STATUS", change(List.of(c), "online", "operator", 5).getResults(0).getErrorCode());
 
-        // a merchant only touches its own shop; results stay per item, in request order
-        ItemResults mixed = change(List.of(d, -1L), "offline", "merchant", shop + 1);
-        assertEquals("FORBIDDEN", mixed.getResults(0).getErrorCode());
+        // a merchant (the user a calling service acts for) only touches its own shop: another shop's
+        // goods are not found for it, like unknown ids; results stay per item, in request order
+        ItemResults mixed = asMerchant(77, shop + 1, () -> change(List.of(d, -1L), "offline", "merchant", 77));
+        assertEquals("NOT_FOUND", mixed.getResults(0).getErrorCode());
         assertEquals("NOT_FOUND", mixed.getResults(1).getErrorCode());
         assertEquals(0, mixed.getSucceeded());
+        assertEquals("online", item(d).getStatus());
+        assertEquals(0, asMerchant(77, shop + 1, () -> catalog.getItems(ItemRefs.newBuilder().addItemIds(d).build())).getItemsCount());
+        assertEquals(1, asMerchant(78, shop, () -> catalog.getItems(ItemRefs.newBuilder().addItemIds(d).build())).getItemsCount());
 
         // a dry run answers the same and keeps nothing
         ItemResults dry = catalog.changeStatus(ChangeStatusRequest.newBuilder().addItemIds(d).setTargetStatus("offline")
@@ -240,7 +260,8 @@ class GoodsStatusTest {
         assertEquals(3000, fx.count("SELECT count(*) FROM outbox_event WHERE topic = 'goods.status.changed' AND msg_key::bigint BETWEEN "
                 + (base + 1) + " AND " + (base + 3002)));
 
-        given().get("/shop-status-requests/" + requestId).then().statusCode(200).body("status", equalTo("done"))
+        given().header("Authorization", Tokens.bearer("operator", 5)).get("/shop-status-requests/" + requestId).then()
+                .statusCode(200).body("status", equalTo("done"))
                 .body("total", equalTo(3001)).body("changed", equalTo(3000));
     }
 
@@ -270,35 +291,54 @@ class GoodsStatusTest {
         long shop = CatalogueFixtures.newShopId();
         List<Long> items = fx.publish(fx.approved(SampleListings.HOTEL, shop, 2));
         long a = items.get(0);
-        given().get("/items/" + a).then().statusCode(200).body("status", equalTo("online")).body("shopId", equalTo(shop))
-                .body("skus[0].calendar.size()", equalTo(2)).body("attributes.bed_type", equalTo("king"));
-        given().get("/items/-1").then().statusCode(404).contentType("application/problem+json").body("code", equalTo("UNKNOWN_ITEM"));
-        given().queryParam("shopId", shop).queryParam("status", "online").get("/items").then().statusCode(200)
-                .body("total", equalTo(2)).body("items.size()", equalTo(2));
+        String operator = Tokens.bearer("operator", 5);
+        String ownMerchant = Tokens.merchantBearer(61, shop);
+        String otherMerchant = Tokens.merchantBearer(62, shop + 1);
+        given().header("Authorization", operator).get("/items/" + a).then().statusCode(200).body("status", equalTo("online"))
+                .body("shopId", equalTo(String.valueOf(shop))).body("skus[0].calendar.size()", equalTo(2)).body("attributes.bed_type", equalTo("king"));
+        given().header("Authorization", operator).get("/items/-1").then().statusCode(404).contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_ITEM"));
+        given().header("Authorization", operator).queryParam("shopId", shop).queryParam("status", "online").get("/items").then()
+                .statusCode(200).body("total", equalTo(2)).body("items.size()", equalTo(2));
+        // a merchant reads its own shop's goods only: another shop's item is unknown to it
+        given().header("Authorization", ownMerchant).get("/items/" + a).then().statusCode(200);
+        given().header("Authorization", otherMerchant).get("/items/" + a).then().statusCode(404).body("code", equalTo("UNKNOWN_ITEM"));
+        given().header("Authorization", ownMerchant).queryParam("status", "online").get("/items").then().statusCode(200)
+                .body("total", equalTo(2));
+        given().header("Authorization", otherMerchant).get("/items").then().statusCode(200).body("items.itemId", not(hasItem(String.valueOf(a))));
+        given().header("Authorization", otherMerchant).queryParam("shopId", shop).get("/items").then().statusCode(400)
+                .body("code", equalTo("IDENTITY_MISMATCH")).body("field", equalTo("shopId"));
 
         Map<String, Object> offline = Map.of("itemIds", List.of(a), "targetStatus", "offline", "reason", "bad photos");
         given().contentType("application/json").body(offline).post("/items/status").then().statusCode(401)
                 .body("code", equalTo("UNAUTHENTICATED"));
-        given().header("Authorization", Tokens.bearer("merchant", shop + 1)).contentType("application/json").body(offline)
-                .post("/items/status").then().statusCode(200).body("failed", equalTo(1)).body("results[0].errorCode", equalTo("FORBIDDEN"));
-        given().header("Authorization", Tokens.bearer("operator", 5)).contentType("application/json")
+        given().header("Authorization", otherMerchant).contentType("application/json").body(offline)
+                .post("/items/status").then().statusCode(200).body("failed", equalTo(1)).body("results[0].errorCode", equalTo("NOT_FOUND"));
+        given().header("Authorization", operator).contentType("application/json")
                 .body(Map.of("itemIds", List.of(a), "targetStatus", "risk_control", "operatorType", "risk_control"))
-                .post("/items/status").then().statusCode(403).body("code", equalTo("FORBIDDEN")).body("field", equalTo("operatorType"));
+                .post("/items/status").then().statusCode(400).body("code", equalTo("IDENTITY_MISMATCH")).body("field", equalTo("operatorType"));
+        given().header("Authorization", Tokens.bearer("auditor", 3)).contentType("application/json").body(offline)
+                .post("/items/status").then().statusCode(403).body("code", equalTo("FORBIDDEN"));
         given().header("Authorization", Tokens.bearer("risk_control", 9)).contentType("application/json")
                 .body(Map.of("itemIds", List.of(a), "targetStatus", "risk_control")).post("/items/status").then().statusCode(200)
                 .body("succeeded", equalTo(1));
-        given().header("Authorization", Tokens.bearer("merchant", shop)).contentType("application/json").body(offline)
+        given().header("Authorization", ownMerchant).contentType("application/json").body(offline)
                 .post("/items/status").then().statusCode(200).body("results[0].errorCode", equalTo("FORBIDDEN"));
-        given().header("Authorization", Tokens.bearer("operator", 5)).contentType("application/json")
+        given().header("Authorization", operator).contentType("application/json")
                 .body(Map.of("itemIds", List.of(a), "targetStatus", "gone")).post("/items/status").then().statusCode(400)
                 .body("code", equalTo("INVALID_FIELD")).body("field", equalTo("target_status"));
 
-        given().header("Authorization", Tokens.bearer("merchant", shop + 1)).contentType("application/json")
+        // a whole shop is operators' and risk control's business (SHOP_STATUS), not a merchant's
+        given().header("Authorization", ownMerchant).contentType("application/json")
                 .body(Map.of("targetStatus", "offline")).post("/shops/" + shop + "/status").then().statusCode(403);
-        String requestId = given().header("Authorization", Tokens.bearer("merchant", shop)).contentType("application/json")
+        String requestId = given().header("Authorization", operator).contentType("application/json")
                 .body(Map.of("targetStatus", "offline", "requestId", "rest-" + shop)).post("/shops/" + shop + "/status").then()
                 .statusCode(202).body("goodsCount", equalTo(2)).extract().jsonPath().getString("requestId");
-        given().get("/shop-status-requests/" + requestId).then().statusCode(200).body("shopId", equalTo(shop));
-        given().get("/shop-status-requests/nope").then().statusCode(404).body("code", equalTo("UNKNOWN_REQUEST"));
+        given().header("Authorization", operator).get("/shop-status-requests/" + requestId).then().statusCode(200)
+                .body("shopId", equalTo(String.valueOf(shop)));
+        given().header("Authorization", operator).get("/shop-status-requests/nope").then().statusCode(404)
+                .body("code", equalTo("UNKNOWN_REQUEST"));
+        given().header("Authorization", operator).queryParam("page", 51).queryParam("size", 200).get("/items").then()
+                .statusCode(400).body("code", equalTo("INVALID_FIELD")).body("field", equalTo("page"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.marketops.maintenance.jobrun;
 
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -9,8 +11,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
+/** The scheduled jobs' runs and what they counted (the statistics): maintenance:statistics. */
 @Path("/job-runs")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(Permission.Names.STATISTICS_READ)
 public class JobRunResource {
 
     @Inject

@@ -26,6 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class CategoryDirectory {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CategoryDirectory.class);
+
     private record Entry(Optional<Category> category, long expiresAt) {
     }
 
@@ -54,7 +56,7 @@ public class CategoryDirectory {
         if (t != null && t.expiresAt() > now) {
             return t.value();
         }
-        CategorySchema fresh = remote(() -> config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        CategorySchema fresh = remote(() -> stub()
                 .getCategorySchema(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()), categoryId);
         schemas.put(categoryId, new Timed<>(fresh, now + ttl.toMillis()));
         return fresh;
@@ -68,16 +70,43 @@ public class CategoryDirectory {
         if (t != null && t.expiresAt() > now) {
             return t.value();
         }
-        AuditStrategyDecision fresh = remote(() -> config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        AuditStrategyDecision fresh = remote(() -> stub()
                 .resolveAuditStrategy(ResolveAuditStrategyRequest.newBuilder().setCategoryId(categoryId)
                         .setSourceType(sourceType).setSourceUserType(sourceUserType == null ? "" : sourceUserType).build()), categoryId);
         strategies.put(key, new Timed<>(fresh, now + ttl.toMillis()));
         return fresh;
     }
 
-    private <T> T remote(java.util.function.Supplier<T> call, long categoryId) {
+    /**
+     * A call that waits for the channel to be ready within the deadline: a channel still connecting,
+     * or backing off after config-service restarted, would otherwise fail the call at once as UNAVAILABLE.
+     */
+    private ConfigQueriesGrpc.ConfigQueriesBlockingStub stub() {
+        return config.withWaitForReady().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One retry for a transient failure: a connection reset under the call, a node busy for a moment, or an
+     * internal error (a freshly started config-service has failed a burst of concurrent first reads with a
+     * closed Hibernate session). These calls only read, so a second try is always safe.
+     */
+    private static <T> T once(java.util.function.Supplier<T> call) {
         try {
             return call.get();
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.INTERNAL
+                    && code != Status.Code.UNKNOWN) {
+                throw e;
+            }
+            LOG.warnf("config-service call failed (%s), retrying once", code);
+            return call.get();
+        }
+    }
+
+    private <T> T remote(java.util.function.Supplier<T> call, long categoryId) {
+        try {
+            return once(call);
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 throw ApiProblem.badRequest("UNKNOWN_CATEGORY", "category " + categoryId + " does not exist")
@@ -95,16 +124,34 @@ public class CategoryDirectory {
         if (e != null && e.expiresAt() > now) {
             return e.category();
         }
-        Optional<Category> found = fetch(categoryId);
+        Optional<Category> found;
+        try {
+            found = fetch(categoryId);
+        } catch (ApiProblem unavailable) {
+            if (e != null && e.category().isPresent()) { // a stale answer beats none while config-service is away
+                LOG.warnf("serving category %d from an expired cache entry: %s", categoryId, unavailable.getMessage());
+                return e.category();
+            }
+            throw unavailable;
+        }
         long life = (found.isPresent() ? ttl : negativeTtl).toMillis();
         cache.put(categoryId, new Entry(found, now + life));
         return found;
     }
 
-    /** The category or a 400 problem naming the field that carried the unknown id. */
+    /**
+     * The category a new listing goes into, or a 400 problem naming the field: UNKNOWN_CATEGORY for an
+     * unknown id, CATEGORY_DISABLED for a category (or one under an ancestor) that is switched off.
+     * Existing listings of a disabled category keep working: they look it up with {@link #find}.
+     */
     public Category require(long categoryId, String field) {
-        return find(categoryId).orElseThrow(() -> ApiProblem.badRequest("UNKNOWN_CATEGORY",
+        Category c = find(categoryId).orElseThrow(() -> ApiProblem.badRequest("UNKNOWN_CATEGORY",
                 "category " + categoryId + " does not exist").with("field", field).with("value", categoryId));
+        if (!c.getEnabled()) {
+            throw ApiProblem.badRequest("CATEGORY_DISABLED", "category " + categoryId
+                    + " is disabled and takes no new listings").with("field", field).with("value", categoryId);
+        }
+        return c;
     }
 
     /** Drops what is cached about a category; its children's schemas inherit from it, so those go too. */
@@ -122,8 +169,8 @@ public class CategoryDirectory {
 
     private Optional<Category> fetch(long categoryId) {
         try {
-            return Optional.of(config.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                    .getCategory(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build()));
+            return Optional.of(once(() -> stub()
+                    .getCategory(GetCategoryRequest.newBuilder().setCategoryId(categoryId).build())));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();

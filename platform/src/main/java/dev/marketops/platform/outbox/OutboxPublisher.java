@@ -74,6 +74,7 @@ public class OutboxPublisher {
     private Counter published;
     private Counter failed;
     private Timer lag;
+    private OutboxMetrics seedMetrics;
     private long lastCleanup;
 
     void start(@Observes StartupEvent ignored) {
@@ -84,6 +85,7 @@ public class OutboxPublisher {
         published = meters.counter("marketops_outbox_published_total");
         failed = meters.counter("marketops_outbox_failed_total");
         lag = Timer.builder("marketops_outbox_lag").description("commit to Kafka ack").register(meters);
+        seedMetrics = new OutboxMetrics(meters, schema);
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
         running = true;
         thread = Thread.ofPlatform().name("outbox-publisher-" + schema).daemon().start(this::run);
@@ -129,6 +131,7 @@ public class OutboxPublisher {
                 LOG.infof("outbox publisher for schema %s is active", schema);
                 long waitMillis = 1;
                 while (running) {
+                    seedMetrics.refreshIfDue(c);
                     int sent = drain(c);
                     if (sent > 0) {
                         waitMillis = 1;
@@ -201,6 +204,7 @@ public class OutboxPublisher {
             } catch (Exception e) {
                 Row r = rows.get(i);
                 failed.increment();
+                seedMetrics.failed();
                 LOG.warnf("outbox event %s to %s not acknowledged: %s", r.eventId(), r.topic(), e.getMessage());
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
@@ -220,6 +224,9 @@ public class OutboxPublisher {
                 ps.executeUpdate();
             }
             published.increment(acked.size());
+            for (int i = 0; i < acked.size(); i++) {
+                seedMetrics.sent(rows.get(i).type(), 1);
+            }
         }
         return acked.size();
     }

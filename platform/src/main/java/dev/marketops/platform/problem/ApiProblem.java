@@ -14,6 +14,7 @@ public class ApiProblem extends RuntimeException {
     private final String code;
     private final String title;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiProblem(int status, String code, String title, String detail) {
         super(detail);
@@ -62,6 +63,16 @@ public class ApiProblem extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** A response header to send with the problem (Retry-After on 429). */
+    public ApiProblem header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public Map<String, Object> extensions() {

@@ -2,6 +2,7 @@ package dev.marketops.platform.problem;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.marketops.platform.json.JsonIds;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Map;
 
@@ -13,8 +14,18 @@ public record ProblemDetail(String type, String title, int status, String code, 
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /**
+     * The extensions, ids as strings as everywhere in the API (an any-getter bypasses the REST
+     * mapper's map rule); the offending {@code value} too when the {@code field} it belongs to is an id.
+     */
     @JsonAnyGetter
     public Map<String, Object> any() {
-        return extensions;
+        Map<String, Object> out = JsonIds.idsAsText(extensions);
+        if (out != null && out.get("field") instanceof String f && JsonIds.isIdName(f.substring(f.lastIndexOf('.') + 1))
+                && (out.get("value") instanceof Long || out.get("value") instanceof Integer)) {
+            out = new java.util.LinkedHashMap<>(out);
+            out.put("value", out.get("value").toString());
+        }
+        return out;
     }
 }

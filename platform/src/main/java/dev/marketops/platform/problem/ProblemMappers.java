@@ -24,7 +24,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem p, UriInfo uri) {
-        return build(p.status(), p.code(), p.title(), p.getMessage(), uri, p.extensions());
+        Response r = build(p.status(), p.code(), p.title(), p.getMessage(), uri, p.extensions());
+        p.headers().forEach((k, v) -> r.getHeaders().add(k, v));
+        return r;
     }
 
     @ServerExceptionMapper

@@ -20,7 +20,9 @@ public class ConfigServiceTestResource implements QuarkusTestResourceLifecycleMa
                 "quarkus.grpc.server.port", String.valueOf(grpcPort),
                 "quarkus.grpc.server.test-port", String.valueOf(grpcPort),
                 "quarkus.http.test-port", String.valueOf(httpPort),
-                "marketops.outbox.enabled", "false"));
+                "marketops.outbox.enabled", "false",
+                // A peer only answers queries: its ConfigPublishWorker would join config-service's own test group.
+                "marketops.workers.config-publish-worker.enabled", "false"));
         // In test mode a gRPC client may use its test-port, so both point at the real peer.
         return Map.of("quarkus.grpc.clients.config.port", String.valueOf(grpcPort),
                 "quarkus.grpc.clients.config.test-port", String.valueOf(grpcPort),

@@ -42,6 +42,8 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.port=" + httpPort);
         // The peer shares the test database, so it must use the test profile's settings.
         cmd.add("-Dquarkus.profile=test");
+        cmd.add("-Dquarkus.management.port=" + freePort());
+        Tokens.peerProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
@@ -58,13 +60,22 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** A TCP port that was free a moment ago (the OS picks it). */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        // The OS may hand a just-closed port out again: never give the same port twice in one JVM
+        // (a peer's HTTP, gRPC and management ports are picked one after the other).
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                s.setReuseAddress(true);
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("no free port", e);
+            }
         }
+        throw new IllegalStateException("no free port not handed out before");
     }
+
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Like kill -9: the process gets no chance to finish anything (crash tests). */
     public void kill() {

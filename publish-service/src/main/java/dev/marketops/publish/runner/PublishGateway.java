@@ -54,7 +54,8 @@ public class PublishGateway {
             case SET_ATTRIBUTES -> items(chunk, catalog(chunk).setAttributes(refs(chunk)), false);
             case INIT_INVENTORY -> items(chunk, catalog(chunk).initInventory(refs(chunk)), false);
             case SET_PRICES -> items(chunk, catalog(chunk).setPrices(refs(chunk)), false);
-            case MARK_ONLINE -> items(chunk, catalog(chunk).markOnline(refs(chunk)), false);
+            case MARK_ONLINE -> items(chunk, catalog(chunk).markOnline(refs(chunk).toBuilder()
+                    .addAllSagaIds(chunk.stream().map(r -> r.sagaId).toList()).build()), false);
             case COMPLETE_TASK -> chunk.size() == 1 ? List.of(publishOne(chunk.get(0))) : publishMany(chunk);
         });
     }
@@ -188,7 +189,7 @@ public class PublishGateway {
         String problem = e.getTrailers() == null ? null : e.getTrailers().get(GrpcProblems.PROBLEM_CODE);
         String message = (problem != null ? problem : e.getStatus().getCode().name())
                 + ": " + e.getStatus().getDescription();
-        return StepOutcome.failure(transient_(e.getStatus().getCode()), message);
+        return transient_(e.getStatus().getCode()) ? StepOutcome.outage(message) : StepOutcome.failure(false, message);
     }
 
     static boolean transient_(Status.Code code) {

@@ -1,5 +1,7 @@
 package dev.marketops.publish.runner;
 
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -48,14 +50,30 @@ public class SagaExecutor {
     }
 
     public void submit(List<SagaRun> group) {
+        submit(group, null);
+    }
+
+    /**
+     * Runs the group on a runner thread; with an actor (a retry an operator asked for) every gRPC
+     * call of the run carries that user, as the platform's rule for work done later on a user's
+     * behalf says. A run that recovery takes over later acts as the service itself.
+     */
+    public void submit(List<SagaRun> group, Actor actor) {
         if (group.isEmpty()) {
             return;
         }
         try {
             pool.execute(() -> {
                 try {
-                    runner.run(group);
-                } catch (RuntimeException e) {
+                    if (actor == null) {
+                        runner.run(group);
+                    } else {
+                        ActorPropagation.callAs(actor, () -> {
+                            runner.run(group);
+                            return null;
+                        });
+                    }
+                } catch (Exception e) {
                     // The sagas keep their lease and state; recovery takes them over when the lease expires.
                     LOG.errorf(e, "saga run of %d saga(s) stopped; recovery resumes them", group.size());
                 }

@@ -30,6 +30,8 @@ public class SagaRunner {
     PublishGateway gateway;
     @Inject
     MeterRegistry meters;
+    @Inject
+    dev.marketops.publish.metrics.SagaMetrics sagaMetrics;
 
     @ConfigProperty(name = "marketops.publish.lease", defaultValue = "20s")
     Duration lease;
@@ -37,6 +39,13 @@ public class SagaRunner {
     int maxAttempts;
     @ConfigProperty(name = "marketops.publish.backoff-millis", defaultValue = "100")
     long backoffMillis;
+    /**
+     * How long a saga waits out an outage of the service a step calls (counted from its last
+     * progress) before it gives up and compensates. While waiting it is parked: it keeps its
+     * state, its lease runs out and SagaRecovery runs it again (a pause of one lease each time).
+     */
+    @ConfigProperty(name = "marketops.publish.outage-budget", defaultValue = "10m")
+    Duration outageBudget;
     /** Fault injection for crash tests only (see application.properties). */
     @ConfigProperty(name = "marketops.publish.crash-after-step", defaultValue = "")
     java.util.Optional<String> crashAfterStep;
@@ -86,6 +95,8 @@ public class SagaRunner {
 
             List<SagaRun> ok = new ArrayList<>(), failed = new ArrayList<>(), retrying = new ArrayList<>();
             List<String> failedErrors = new ArrayList<>(), retryErrors = new ArrayList<>();
+            List<SagaRun> parked = new ArrayList<>(), outaged = new ArrayList<>();
+            List<String> parkErrors = new ArrayList<>(), outageErrors = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 SagaRun run = pending.get(i);
                 StepOutcome o = outcomes.get(i);
@@ -97,13 +108,40 @@ public class SagaRunner {
                 } else if (o.retryable() && attempt < maxAttempts) {
                     retrying.add(run);
                     retryErrors.add(o.error());
+                } else if (o.outage()) {
+                    outaged.add(run);
+                    outageErrors.add(o.error());
                 } else {
                     run.failAt(step, step.wire + ": " + o.error());
                     failed.add(run);
                     failedErrors.add(run.error);
                 }
             }
-            Set<Long> recorded = store.recordForward(step, ok, failed, failedErrors, retrying, retryErrors, owner, lease);
+            if (!outaged.isEmpty()) {
+                Set<Long> patient = store.progressedWithin(outaged.stream().map(r -> r.sagaId).toList(), outageBudget);
+                for (int i = 0; i < outaged.size(); i++) {
+                    SagaRun run = outaged.get(i);
+                    if (patient.contains(run.sagaId)) {
+                        parked.add(run);
+                        parkErrors.add("waiting out an outage: " + outageErrors.get(i));
+                    } else {
+                        run.failAt(step, step.wire + ": outage longer than " + outageBudget.toSeconds() + " s: " + outageErrors.get(i));
+                        failed.add(run);
+                        failedErrors.add(run.error);
+                    }
+                }
+            }
+            List<SagaRun> again = new ArrayList<>(retrying);
+            again.addAll(parked);
+            List<String> againErrors = new ArrayList<>(retryErrors);
+            againErrors.addAll(parkErrors);
+            Set<Long> recorded = store.recordForward(step, ok, failed, failedErrors, again, againErrors, owner, lease);
+            if (!parked.isEmpty()) {
+                // no fault of theirs: they leave this run as they are; recovery resumes them when the lease ends
+                LOG.warnf("%d saga(s) parked at %s: %s", parked.size(), step.wire, parkErrors.get(0));
+                meters.counter("saga_step_outages_total", "step_name", step.wire).increment(parked.size());
+                lost.addAll(parked);
+            }
             for (SagaRun run : ok) {
                 if (recorded.contains(run.sagaId)) {
                     run.done = step.no;
@@ -118,7 +156,7 @@ public class SagaRunner {
                 meters.counter("saga_step_failures_total", "step_name", step.wire).increment(failed.size());
             }
             if (step.no == SagaStep.COUNT) {
-                meters.counter("saga_execution_total", "status", "completed").increment(recorded.size());
+                sagaMetrics.executions(ok.stream().filter(r -> recorded.contains(r.sagaId)).map(r -> r.taskId).toList(), "success");
             }
             if (crashAfterStep.filter(step.wire::equals).isPresent()
                     && ok.stream().anyMatch(r -> crashTaskId.map(t -> t == r.taskId).orElse(true))) {
@@ -181,7 +219,7 @@ public class SagaRunner {
                 if (!failed.isEmpty()) {
                     LOG.errorf("compensation of %s failed for %d saga(s), they need a person; first: task %d: %s",
                             step.wire, failed.size(), failed.get(0).taskId, failedErrors.get(0));
-                    meters.counter("saga_execution_total", "status", "failed").increment(failed.size());
+                    sagaMetrics.executions(failed.stream().map(r -> r.taskId).toList(), "compensation_failed");
                     live.removeAll(failed);
                     // The task is still told: it stays APPROVED, marked publish_failed, whatever the catalogue holds.
                     failed.forEach(r -> gateway.markPublishFailed(r, r.error + "; " + step.wire + " not undone"));
@@ -211,8 +249,8 @@ public class SagaRunner {
             }
         }
         if (!marked.isEmpty()) {
-            int done = store.finishCompensated(marked, owner).size();
-            meters.counter("saga_execution_total", "status", "compensated").increment(done);
+            Set<Long> done = store.finishCompensated(marked, owner);
+            sagaMetrics.executions(marked.stream().filter(r -> done.contains(r.sagaId)).map(r -> r.taskId).toList(), "failed");
         }
         if (!parked.isEmpty()) {
             LOG.warnf("%d saga(s) left compensating for recovery (listing-service unreachable)", parked.size());

@@ -1,7 +1,7 @@
 package dev.marketops.publish.runner;
 
 import dev.marketops.platform.ids.SnowflakeIds;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.marketops.platform.security.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -22,7 +22,7 @@ public class SagaStarter {
     @Inject
     SagaExecutor executor;
     @Inject
-    MeterRegistry meters;
+    dev.marketops.publish.metrics.SagaMetrics sagaMetrics;
 
     @ConfigProperty(name = "marketops.publish.lease", defaultValue = "20s")
     Duration lease;
@@ -38,7 +38,7 @@ public class SagaStarter {
             sagaIds[i] = ids.nextId();
         }
         List<SagaRun> created = store.create(sagaIds, tasks, batchId, node.newOwner(), lease);
-        meters.counter("saga_execution_total", "status", "started").increment(created.size());
+        sagaMetrics.executions(created.stream().map(r -> r.taskId).toList(), "started");
         return created;
     }
 
@@ -46,11 +46,11 @@ public class SagaStarter {
         executor.submit(created);
     }
 
-    public Optional<SagaRun> restart(long taskId) {
-        Optional<SagaRun> run = store.restart(taskId, node.newOwner(), lease);
+    public Optional<SagaRun> restart(long taskId, Actor by) {
+        Optional<SagaRun> run = store.restart(taskId, node.newOwner(), lease, by);
         run.ifPresent(r -> {
-            meters.counter("saga_execution_total", "status", "started").increment();
-            executor.submit(List.of(r));
+            sagaMetrics.executions(List.of(r.taskId), "started");
+            executor.submit(List.of(r), by);
         });
         return run;
     }

@@ -1,5 +1,6 @@
 package dev.marketops.publish.runner;
 
+import dev.marketops.platform.security.Actor;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -104,6 +105,24 @@ public class SagaStore {
      * saga and drops the lease), final failures turn to compensating, transient failures keep the error on
      * the step row for the next attempt. Answers the successes that were recorded (still ours).
      */
+    /** The sagas that made progress (a step recorded) within {@code budget}: they may wait an outage out longer. */
+    Set<Long> progressedWithin(List<Long> sagaIds, Duration budget) {
+        Set<Long> out = new HashSet<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT saga_id FROM publish_saga WHERE saga_id = ANY (?) AND updated_at > now() - make_interval(secs => ?)")) {
+            ps.setArray(1, c.createArrayOf("int8", sagaIds.toArray()));
+            ps.setDouble(2, budget.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read sagas", e);
+        }
+    }
+
     Set<Long> recordForward(SagaStep step, List<SagaRun> ok, List<SagaRun> failed, List<String> failedErrors,
                             List<SagaRun> retrying, List<String> retryErrors, String owner, Duration lease) {
         boolean last = step.no == SagaStep.COUNT;
@@ -261,12 +280,13 @@ public class SagaStore {
      * Starts a compensated (or failed) saga again from its first step, leased to {@code owner}.
      * Empty when the task has no saga in one of those states.
      */
-    Optional<SagaRun> restart(long taskId, String owner, Duration lease) {
+    Optional<SagaRun> restart(long taskId, String owner, Duration lease, Actor by) {
         String sql = """
                 WITH s AS (
                     UPDATE publish_saga SET status = 'started', completed_steps = 0, compensate_next = NULL, item_id = NULL,
                         current_step = NULL, last_error = NULL, attempts = attempts + 1,
-                        lease_owner = ?, lease_until = now() + make_interval(secs => ?), updated_at = now()
+                        lease_owner = ?, lease_until = now() + make_interval(secs => ?), updated_at = now(),
+                        retried_by = ?, retried_by_type = ?, retried_at = now()
                     WHERE task_id = ? AND status IN ('compensated', 'failed')
                     RETURNING saga_id, task_id),
                 st AS (
@@ -276,7 +296,9 @@ public class SagaStore {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, owner);
             ps.setDouble(2, lease.toMillis() / 1000.0);
-            ps.setLong(3, taskId);
+            ps.setLong(3, by.userId());
+            ps.setString(4, by.type());
+            ps.setLong(5, taskId);
             Optional<SagaRun> run = runs(ps).stream().findFirst();
             run.ifPresent(r -> r.owner = owner);
             return run;

@@ -37,6 +37,13 @@ public class PublishSaga extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    /** The user (and role) who last retried the saga, from the token; null when nobody did. */
+    @Column(name = "retried_by", insertable = false, updatable = false)
+    public Long retriedBy;
+    @Column(name = "retried_by_type", insertable = false, updatable = false)
+    public String retriedByType;
+    @Column(name = "retried_at", insertable = false, updatable = false)
+    public OffsetDateTime retriedAt;
 
     public static Optional<PublishSaga> ofTask(long taskId) {
         return find("taskId", taskId).firstResultOptional();

@@ -42,12 +42,13 @@ public class PublishSagaService {
 
     /**
      * Publishes a task again whose saga gave up (compensated, or failed in compensation): the same
-     * saga starts over from its first step. 409 when the saga is running or completed.
+     * saga starts over from its first step, recording who asked (retried_by). 409 when the saga is
+     * running or completed.
      */
-    public void retry(long taskId) {
+    public void retry(long taskId, dev.marketops.platform.security.Actor by) {
         PublishSaga saga = findByTask(taskId).orElseThrow(() ->
                 ApiProblem.notFound("UNKNOWN_SAGA", "no publish saga for task " + taskId).with("taskId", taskId));
-        if (starter.restart(taskId).isEmpty()) {
+        if (starter.restart(taskId, by).isEmpty()) {
             throw ApiProblem.conflict("SAGA_NOT_RETRYABLE", "only a compensated or failed saga can be retried; this one is "
                     + saga.status).with("taskId", taskId).with("status", saga.status);
         }

@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
 public final class Listings {
 
     public static final int APPROVED = 11, ONLINE = 20;
+    /** listing-service's seeded platform shop: a service creating tasks names the shop they are for. */
+    public static final long PLATFORM_SHOP = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ListingCommandsGrpc.ListingCommandsBlockingStub commands;
@@ -42,7 +44,7 @@ public final class Listings {
         try {
             return CreateTaskRequest.newBuilder().setRequestId(UUID.randomUUID().toString()).setCategoryId(category)
                     .setTitle("Publish test " + category).setSourceType("operator_form").setSourceUserType("operator")
-                    .setCreatorId(42).setItemDataJson(JSON.writeValueAsString(data)).build();
+                    .setCreatorId(42).setShopId(PLATFORM_SHOP).setItemDataJson(JSON.writeValueAsString(data)).build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -130,7 +132,9 @@ public final class Listings {
         for (int from = 0; from < ids.size(); from += 1000) {
             TransitionManyReply r = commands.withDeadlineAfter(60, TimeUnit.SECONDS).transitionMany(TransitionManyRequest.newBuilder()
                     .addAllTaskIds(ids.subList(from, Math.min(ids.size(), from + 1000))).setAction("submit")
-                    .setOperatorType("operator").setOperatorId(7).build());
+                    // as an upload submits its chunks: announced as a chunk only (no listing.audit.pending
+                    // per task), so no audit-service of a concurrently running test approves them first
+                    .setBatchId(batchId).setOperatorType("operator").setOperatorId(7).build());
             if (r.getFailed() > 0) {
                 throw new AssertionError("submit failed: " + r.getResultsList().stream().filter(x -> !x.getOk()).findFirst());
             }

@@ -29,7 +29,9 @@ public record SearchCriteria(Long categoryId, List<String> statuses, String sour
     public static final Set<String> STATUSES = Set.of("draft", "online", "offline", "risk_control", "removed");
     /** Sortable fields: the API name -> the index field. */
     public static final Map<String, String> SORTS = Map.of("updated_at", "updated_at", "created_at", "created_at",
-            "price", "price", "stock", "stock", "item_id", "item_no", "relevance", "_score");
+            "price", "price", "stock", "stock", "item_id", "item_no", "relevance", "_score",
+            // the highest priority among the item's active tags (0 without one), computed at query time
+            "tag_priority", SearchQueries.TAG_PRIORITY);
     /** The engine's default max_result_window: deeper pages go through searchAfter. */
     public static final int MAX_WINDOW = 10_000;
     private static final Pattern SORT = Pattern.compile("^([a-z_]+)(?:[ :,+](asc|desc))?$");
@@ -78,7 +80,7 @@ public record SearchCriteria(Long categoryId, List<String> statuses, String sour
             throw ApiProblem.invalidField("sort", "one of " + SORTS.keySet() + ", optionally followed by asc or desc", r.sort());
         }
         String sortField = m.group(1);
-        boolean desc = m.group(2) == null ? sortField.equals("relevance") || sortField.endsWith("_at") : m.group(2).equals("desc");
+        boolean desc = m.group(2) == null ? sortField.equals("relevance") || sortField.equals("tag_priority") || sortField.endsWith("_at") : m.group(2).equals("desc");
         int page = intParam("page", r.page(), 0);
         int size = intParam("size", r.size(), 20);
         Page.check(page, size);
@@ -89,8 +91,10 @@ public record SearchCriteria(Long categoryId, List<String> statuses, String sour
             }
             cursor = SearchCursor.decode(r.searchAfter(), sortField + ":" + (desc ? "desc" : "asc"));
         } else if ((long) page * size + size > MAX_WINDOW) {
-            throw new ApiProblem(400, "PAGE_TOO_DEEP", "Page too deep", "page * size beyond " + MAX_WINDOW
-                    + " results: follow nextCursor with searchAfter").with("field", "page").with("value", page);
+            // Refused here, naming the parameter, rather than left to the engine (from + size beyond
+            // its max_result_window fails the whole search).
+            throw ApiProblem.invalidField("page", "(page + 1) * size may not exceed " + MAX_WINDOW
+                    + " results: follow nextCursor with searchAfter for deeper pages", page).with("maxResults", MAX_WINDOW);
         }
         List<String> tags = new ArrayList<>();
         if (r.tags() != null) {

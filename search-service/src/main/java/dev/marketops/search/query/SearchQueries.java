@@ -1,5 +1,7 @@
 package dev.marketops.search.query;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +48,17 @@ public final class SearchQueries {
     }
 
     /** A page of hits: the sort plus item_no as tie-breaker, so searchAfter never skips or repeats. */
+    /** The SORTS value of sort=tag_priority: a script sort, not a field. */
+    static final String TAG_PRIORITY = "tag_priority";
+    private static final String TAG_PRIORITY_SCRIPT = "double best = 0; if (doc.containsKey('tags')) { for (def t : doc['tags']) {"
+            + " def p = params.p.get(t); if (p != null && p > best) { best = p; } } } return best;";
+
     public static ObjectNode itemsRequest(ObjectMapper json, SearchCriteria c) {
+        return itemsRequest(json, c, Map.of());
+    }
+
+    /** tagPriorities: tag code to priority, used by sort=tag_priority. */
+    public static ObjectNode itemsRequest(ObjectMapper json, SearchCriteria c, Map<String, Integer> tagPriorities) {
         ObjectNode req = json.createObjectNode();
         req.set("query", query(json, c));
         req.put("size", c.size());
@@ -58,7 +70,16 @@ public final class SearchQueries {
         }
         ArrayNode sort = req.putArray("sort");
         String field = SearchCriteria.SORTS.get(c.sortField());
-        sort.addObject().putObject(field).put("order", c.sortDescending() ? "desc" : "asc");
+        if (field.equals(TAG_PRIORITY)) {
+            ObjectNode script = sort.addObject().putObject("_script");
+            script.put("type", "number").put("order", c.sortDescending() ? "desc" : "asc");
+            ObjectNode s = script.putObject("script");
+            s.put("lang", "painless").put("source", TAG_PRIORITY_SCRIPT);
+            ObjectNode p = s.putObject("params").putObject("p");
+            tagPriorities.forEach(p::put);
+        } else {
+            sort.addObject().putObject(field).put("order", c.sortDescending() ? "desc" : "asc");
+        }
         if (!field.equals("item_no")) {
             sort.addObject().putObject("item_no").put("order", "asc");
         }

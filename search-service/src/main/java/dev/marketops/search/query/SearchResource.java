@@ -1,7 +1,11 @@
 package dev.marketops.search.query;
 
+import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
 import dev.marketops.search.projection.ItemReader;
 import dev.marketops.search.projection.ItemView;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,9 +15,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** What the admin product list calls: one item, the filtered list, and its facet counts. */
+/**
+ * What the admin product list calls: one item, the filtered list, and its facet counts. Staff
+ * with catalogue:read see every shop; a merchant is confined to its own shop (the token's
+ * merchant_id) inside the query itself: the shop filter is forced to its shop, and another
+ * shop's item id answers 404 like an id that does not exist.
+ */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(Permission.Names.CATALOGUE_READ)
 public class SearchResource {
 
     @Inject
@@ -21,24 +31,35 @@ public class SearchResource {
     @Inject
     SearchService search;
     @Inject
-    ReadScope scope;
+    Caller caller;
+    @Inject
+    dev.marketops.search.promotion.PromotionBook promotions;
+    @Inject
+    dev.marketops.search.index.CategoryPaths categoryPaths;
 
     @GET
     @Path("items/{itemId}")
-    public ItemView item(@PathParam("itemId") String itemId) {
+    public PricedItem item(@PathParam("itemId") String itemId, @QueryParam("userType") String userType) {
         long id;
         try {
             id = Long.parseLong(itemId);
         } catch (NumberFormatException e) {
-            throw dev.marketops.platform.problem.ApiProblem.invalidField("itemId", "must be an integer", itemId);
+            throw ApiProblem.invalidField("itemId", "must be an integer", itemId);
         }
         ItemView item = reader.get(id);
-        Long own = scope.merchantShop();
+        Long own = caller.merchantShop();
         if (own != null && own != item.shopId()) {
-            // Not "forbidden": another shop's item ids are not the merchant's business.
-            throw dev.marketops.platform.problem.ApiProblem.notFound("ITEM_NOT_FOUND", "item " + id + " does not exist").with("itemId", id);
+            // Not "forbidden": another shop's item ids are not the merchant's business, and the
+            // answer must not tell an existing id from a missing one.
+            throw ApiProblem.notFound("ITEM_NOT_FOUND", "item " + id + " does not exist").with("itemId", id);
         }
-        return item;
+        return new PricedItem(item, promotions.priceOf(item.itemId(), categoryPaths.pathOf(item.categoryId()), item.priceCents(),
+                dev.marketops.search.promotion.PromotionBook.userType(userType)).orElse(null));
+    }
+
+    /** The item with the running promotion's price (main seed 4.3.2); promotion is null without one. */
+    public record PricedItem(@com.fasterxml.jackson.annotation.JsonUnwrapped ItemView item,
+                             dev.marketops.search.promotion.PromotionPrice.Applied promotion) {
     }
 
     @GET
@@ -53,10 +74,12 @@ public class SearchResource {
                                           @QueryParam("updatedFrom") String updatedFrom, @QueryParam("updatedTo") String updatedTo,
                                           @QueryParam("q") String q, @QueryParam("sort") String sort,
                                           @QueryParam("page") String page, @QueryParam("size") String size,
-                                          @QueryParam("searchAfter") String searchAfter) {
+                                          @QueryParam("searchAfter") String searchAfter,
+                                          @QueryParam("userType") String userType) {
+        String reader = dev.marketops.search.promotion.PromotionBook.userType(userType);
         return search.items(SearchCriteria.parse(new SearchCriteria.Raw(categoryId, status, sourceType, scoped(shopId, merchantId), null,
                 priceMin, priceMax, stockMin, stockMax, tags, createdFrom, createdTo, updatedFrom, updatedTo, q, sort,
-                page, size, searchAfter)));
+                page, size, searchAfter)), reader);
     }
 
     @GET
@@ -76,6 +99,20 @@ public class SearchResource {
     }
 
     private String scoped(String shopId, String merchantId) {
-        return scope.shopFilter(shopId == null || shopId.isBlank() ? (merchantId == null || merchantId.isBlank() ? null : merchantId) : shopId);
+        boolean byShop = shopId != null && !shopId.isBlank();
+        String requested = byShop ? shopId : (merchantId == null || merchantId.isBlank() ? null : merchantId);
+        Long own = caller.merchantShop();
+        if (own == null) {
+            return requested;
+        }
+        // A merchant's filter is always its own shop. Naming another shop is refused (403, the
+        // same for every other shop id, so it tells nothing about that shop) rather than
+        // silently answered with the merchant's own goods under someone else's filter.
+        if (requested != null && !requested.trim().equals(Long.toString(own))) {
+            String field = byShop ? "shopId" : "merchantId";
+            throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "a merchant sees only its own shop's goods")
+                    .with("field", field).with("value", requested);
+        }
+        return Long.toString(own);
     }
 }

@@ -21,7 +21,9 @@ public class SearchService {
     public record ItemHit(long itemId, long categoryId, List<Long> categoryPath, long shopId, String title,
                           String status, String sourceType, List<String> tags, BigDecimal price, long priceCents,
                           BigDecimal faceValue, long stock, long version, long createdAt, long updatedAt,
-                          List<ItemProjection.SkuProjection> skus) {
+                          List<ItemProjection.SkuProjection> skus,
+                          // the running promotion's price (main seed 4.3.2); null without one
+                          dev.marketops.search.promotion.PromotionPrice.Applied promotion) {
     }
 
     /** A page of the list; {@code nextCursor} (for searchAfter) is null on the last page. */
@@ -42,13 +44,19 @@ public class SearchService {
     SearchIndex index;
     @Inject
     ObjectMapper json;
+    @Inject
+    TagPriorities tagPriorities;
+    @Inject
+    dev.marketops.search.promotion.PromotionBook promotions;
 
-    public SearchPage items(SearchCriteria c) {
-        JsonNode answer = run(SearchQueries.itemsRequest(json, c));
+    /** userType: whose promotional prices the hits show (PromotionBook.userType). */
+    public SearchPage items(SearchCriteria c, String userType) {
+        JsonNode answer = run(SearchQueries.itemsRequest(json, c,
+                c.sortField().equals("tag_priority") ? tagPriorities.current() : java.util.Map.of()));
         List<ItemHit> items = new ArrayList<>();
         JsonNode last = null;
         for (JsonNode hit : answer.path("hits").path("hits")) {
-            items.add(hit(hit.path("_source")));
+            items.add(hit(hit.path("_source"), userType));
             last = hit;
         }
         String next = last != null && items.size() == c.size()
@@ -84,7 +92,7 @@ public class SearchService {
         return out;
     }
 
-    private ItemHit hit(JsonNode s) {
+    private ItemHit hit(JsonNode s, String userType) {
         List<Long> path = new ArrayList<>();
         s.path("category_path").forEach(n -> path.add(n.asLong()));
         List<String> tags = new ArrayList<>();
@@ -94,6 +102,7 @@ public class SearchService {
                 s.path("title").asText(), s.path("status").asText(), s.path("source_type").asText(), tags,
                 s.path("price").decimalValue(), s.path("price_cents").asLong(), s.path("face_value").decimalValue(),
                 s.path("stock").asLong(), s.path("version").asLong(), s.path("created_at").asLong(),
-                s.path("updated_at").asLong(), skus == null ? List.of() : skus);
+                s.path("updated_at").asLong(), skus == null ? List.of() : skus,
+                promotions.priceOf(s.path("item_no").asLong(), path, s.path("price_cents").asLong(), userType).orElse(null));
     }
 }

@@ -2,6 +2,8 @@ package dev.marketops.search.reconcile;
 
 import dev.marketops.platform.cron.ClusterSingleton;
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.security.Actor;
+import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.search.catalog.CatalogClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -38,6 +40,9 @@ public class DataReconciliationWorker {
 
     @ConfigProperty(name = "marketops.search.reconcile.page-size", defaultValue = "500")
     int pageSize;
+    /** Worker switch (deploy/helm): the scheduled run is skipped in replicas where it is off. */
+    @ConfigProperty(name = "marketops.workers.data-reconciliation-worker.enabled", defaultValue = "true")
+    boolean workerEnabled;
 
     private final ExecutorService onDemand = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("reconciliation").daemon().unstarted(r));
@@ -45,25 +50,36 @@ public class DataReconciliationWorker {
 
     @Scheduled(cron = "${marketops.search.reconcile.cron}", identity = JOB, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void daily() {
+        if (!workerEnabled) {
+            return;
+        }
         if (busy.compareAndSet(false, true)) {
             try {
-                execute(runs.start("cron", ReconciliationScope.ALL), ReconciliationScope.ALL);
+                execute(runs.start("cron", ReconciliationScope.ALL, Actor.SYSTEM), ReconciliationScope.ALL);
             } finally {
                 busy.set(false);
             }
         }
     }
 
-    /** Starts a run in the background and answers its id; one run at a time in this process. */
-    public long startOnDemand(ReconciliationScope scope) {
+    /**
+     * Starts a run in the background and answers its id; one run at a time in this process. The
+     * run's catalogue calls carry {@code by}, the user who asked (it runs after the request ends).
+     */
+    public long startOnDemand(ReconciliationScope scope, Actor by) {
         if (!busy.compareAndSet(false, true)) {
             throw ApiProblem.conflict("RECONCILIATION_RUNNING", "a reconciliation is already running on this instance");
         }
         try {
-            long runId = runs.start("manual", scope);
+            long runId = runs.start("manual", scope, by);
             onDemand.submit(() -> {
                 try {
-                    execute(runId, scope);
+                    ActorPropagation.callAs(by, () -> {
+                        execute(runId, scope);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    LOG.errorf(e, "reconciliation %d failed", runId);
                 } finally {
                     busy.set(false);
                 }

@@ -2,6 +2,9 @@ package dev.marketops.search.reconcile;
 
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.rest.Page;
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
+import io.quarkus.security.PermissionsAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -16,8 +19,13 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
+/**
+ * On-demand reconciliations and the runs' reports: operations work (search:reconcile, operators
+ * and admins). The run records who started it, from the token.
+ */
 @Path("/reconciliations")
 @Produces(MediaType.APPLICATION_JSON)
+@PermissionsAllowed(Permission.Names.RECONCILIATION)
 public class ReconciliationResource {
 
     /** An on-demand run's scope; every field optional (none: the whole catalogue). */
@@ -32,12 +40,11 @@ public class ReconciliationResource {
     @Inject
     ReconciliationRuns runs;
     @Inject
-    dev.marketops.search.query.ReadScope scope;
+    Caller caller;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(StartRequest body) {
-        scope.requireStaff();
         StartRequest r = body == null ? new StartRequest(null, null, null, null) : body;
         if (r.afterItemId() != null && r.afterItemId() < 0) {
             throw ApiProblem.invalidField("afterItemId", "must be >= 0", r.afterItemId());
@@ -48,21 +55,20 @@ public class ReconciliationResource {
         if (r.shopId() != null && r.shopId() <= 0) {
             throw ApiProblem.invalidField("shopId", "must be a positive id", r.shopId());
         }
-        long runId = worker.startOnDemand(new ReconciliationScope(r.afterItemId(), r.untilItemId(), r.categoryIds(), r.shopId()));
+        long runId = worker.startOnDemand(new ReconciliationScope(r.afterItemId(), r.untilItemId(), r.categoryIds(), r.shopId()),
+                caller.actor());
         return Response.accepted(new Started(runId, "running")).location(URI.create("/reconciliations/" + runId)).build();
     }
 
     @GET
     public Page<ReconciliationRuns.Run> list(@QueryParam("page") @DefaultValue("0") int page,
                                              @QueryParam("size") @DefaultValue("20") int size) {
-        scope.requireStaff();
         return runs.list(page, size);
     }
 
     @GET
     @Path("/{runId}")
     public ReconciliationRuns.Run get(@PathParam("runId") long runId) {
-        scope.requireStaff();
         return runs.get(runId);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.rest.Page;
+import dev.marketops.platform.security.Actor;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,9 +24,10 @@ import java.util.Map;
 @ApplicationScoped
 public class ReconciliationRuns {
 
+    /** {@code startedBy} is the user who started a manual run (null for cron), {@code startedByRole} its role or "system". */
     public record Run(long runId, String trigger, String status, JsonNode scope, OffsetDateTime startedAt,
                       OffsetDateTime finishedAt, long scanned, long repaired, Map<String, Long> counts,
-                      Map<String, List<Long>> samples, String error) {
+                      Map<String, List<Long>> samples, String error, Long startedBy, String startedByRole) {
     }
 
     private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {
@@ -33,7 +35,7 @@ public class ReconciliationRuns {
     private static final TypeReference<Map<String, List<Long>>> SAMPLES = new TypeReference<>() {
     };
     private static final String COLUMNS = "run_id, trigger, status, scope::text, started_at, finished_at, scanned, repaired, "
-            + "drift_counts::text, drift_samples::text, error";
+            + "drift_counts::text, drift_samples::text, error, started_by, started_by_role";
 
     @Inject
     AgroalDataSource db;
@@ -42,10 +44,14 @@ public class ReconciliationRuns {
     @Inject
     ObjectMapper json;
 
-    public long start(String trigger, ReconciliationScope scope) {
+    /** {@code by} is who starts the run: the authenticated user of a manual run, {@link Actor#SYSTEM} for cron. */
+    public long start(String trigger, ReconciliationScope scope, Actor by) {
         long runId = ids.nextId();
-        update("INSERT INTO reconciliation_run (run_id, trigger, status, scope) VALUES (?, ?, 'running', ?::jsonb)",
-                runId, trigger, write(scope));
+        boolean system = by == null || by == Actor.SYSTEM;
+        update("INSERT INTO reconciliation_run (run_id, trigger, status, scope, started_by, started_by_role, client_ip, user_agent) "
+                        + "VALUES (?, ?, 'running', ?::jsonb, ?, ?, ?, ?)",
+                runId, trigger, write(scope), system ? null : by.userId(), system ? Actor.SYSTEM.type() : by.type(),
+                system ? null : by.ip(), system ? null : by.userAgent());
         return runId;
     }
 
@@ -102,7 +108,7 @@ public class ReconciliationRuns {
                     out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), json.readTree(rs.getString(4)),
                             rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getLong(7),
                             rs.getLong(8), json.readValue(rs.getString(9), COUNTS), json.readValue(rs.getString(10), SAMPLES),
-                            rs.getString(11)));
+                            rs.getString(11), (Long) rs.getObject(12), rs.getString(13)));
                 }
             }
             return out;

@@ -27,4 +27,24 @@ public class SupplierSyncState extends PanacheEntityBase {
     public String lastError;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    @Column(name = "page_cursor")
+    public String pageCursor;
+    @Column(name = "pull_watermark")
+    public String pullWatermark;
+    @Column(name = "next_pull_at")
+    public OffsetDateTime nextPullAt;
+    @Column(name = "pull_requested_at")
+    public OffsetDateTime pullRequestedAt;
+    @Column(name = "received_count")
+    public long receivedCount;
+    @Column(name = "applied_count")
+    public long appliedCount;
+    @Column(name = "ignored_count")
+    public long ignoredCount;
+    @Column(name = "failed_count")
+    public long failedCount;
+    @Column(name = "last_record_at")
+    public OffsetDateTime lastRecordAt;
+    @Column(name = "last_lag_seconds")
+    public Double lastLagSeconds;
 }

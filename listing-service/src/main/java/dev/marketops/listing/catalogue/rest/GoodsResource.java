@@ -7,7 +7,12 @@ import dev.marketops.listing.catalogue.GoodsStatusService;
 import dev.marketops.listing.catalogue.ShopStatusService;
 import dev.marketops.listing.catalogue.domain.GoodsStatusRules;
 import dev.marketops.platform.problem.ApiProblem;
-import dev.marketops.platform.problem.Callers;
+import dev.marketops.listing.shop.Shops;
+import dev.marketops.listing.task.ListingPages;
+import dev.marketops.platform.security.Caller;
+import dev.marketops.platform.security.Permission;
+import dev.marketops.platform.security.Roles;
+import io.quarkus.security.PermissionsAllowed;
 import dev.marketops.platform.rest.Page;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
@@ -27,13 +32,13 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Operators' and merchants' view of the catalogue and its goods status (seed 004). Who acts
- * comes from the bearer token: role risk_control acts as risk control, operator and admin as
- * operators, merchant as the merchant of its own shop (user id = shop id). Only admin may
- * name another operator type explicitly.
+ * comes from the bearer token ({@link Caller}): role risk_control acts as risk control, operator
+ * and admin as operators, merchant as the merchant of its own shop (token merchant_id). A body's
+ * operatorType may only repeat that (400 IDENTITY_MISMATCH). A merchant reads and changes only
+ * its own shop's goods: another shop's item is not found (404, or NOT_FOUND per item).
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -96,7 +101,7 @@ public class GoodsResource {
     }
 
     @Inject
-    JsonWebToken jwt;
+    Caller caller;
     @Inject
     CatalogueReads reads;
     @Inject
@@ -106,20 +111,28 @@ public class GoodsResource {
 
     @GET
     @Path("items/{itemId}")
+    @PermissionsAllowed(Permission.Names.CATALOGUE_READ)
     public ItemView item(@PathParam("itemId") long itemId) {
-        ItemSnapshots s = reads.get(List.of(itemId));
+        ItemSnapshots s = reads.get(List.of(itemId), Shops.scopeOf(caller.actor()));
         if (s.getItemsCount() == 0) {
             throw ApiProblem.notFound("UNKNOWN_ITEM", "no item with id " + itemId).with("itemId", itemId);
         }
         return ItemView.of(s.getItems(0));
     }
 
+    /** A merchant's list is its own shop's goods (a shopId naming another shop is refused). */
     @GET
     @Path("items")
+    @PermissionsAllowed(Permission.Names.CATALOGUE_READ)
     public Page<ItemView> items(@QueryParam("categoryId") Long categoryId, @QueryParam("shopId") Long shopId,
                                 @QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") int page,
                                 @QueryParam("size") @DefaultValue("20") int size) {
-        Page.check(page, size);
+        ListingPages.check(page, size);
+        Long scope = Shops.scopeOf(caller.actor());
+        if (scope != null) {
+            caller.sameAsCaller("shopId", shopId, scope);
+            shopId = scope;
+        }
         if (status != null && GoodsStatusRules.Status.of(status) == null) {
             throw ApiProblem.invalidField("status", "must be one of draft, online, offline, deleted, risk_control", status);
         }
@@ -129,6 +142,7 @@ public class GoodsResource {
 
     @POST
     @Path("items/status")
+    @PermissionsAllowed(Permission.Names.GOODS_STATUS)
     public StatusView changeStatus(StatusRequest body) {
         if (body == null || body.itemIds() == null || body.itemIds().isEmpty()) {
             throw ApiProblem.missingField("itemIds");
@@ -138,7 +152,7 @@ public class GoodsResource {
         }
         Operator op = operator(body.operatorType());
         ItemResults r = goods.changeStatus(body.itemIds(), GoodsStatusService.command(body.targetStatus(), op.type(), op.id(),
-                body.reason(), body.requestId(), false), Boolean.TRUE.equals(body.dryRun()));
+                body.reason(), body.requestId(), false), Boolean.TRUE.equals(body.dryRun()), Shops.scopeOf(caller.actor()));
         return new StatusView(r.getSucceeded(), r.getFailed(), r.getResultsList().stream().map(x -> new ResultView(x.getIndex(),
                 x.getItemId(), x.getOk(), x.getErrorCode().isEmpty() ? null : x.getErrorCode(),
                 x.getErrorMessage().isEmpty() ? null : x.getErrorMessage(), x.getItemVersion(),
@@ -147,14 +161,12 @@ public class GoodsResource {
 
     @POST
     @Path("shops/{shopId}/status")
+    @PermissionsAllowed(Permission.Names.SHOP_STATUS)
     public Response changeShopStatus(@PathParam("shopId") long shopId, ShopStatusRequest body) {
         if (body == null || body.targetStatus() == null) {
             throw ApiProblem.missingField("targetStatus");
         }
         Operator op = operator(body.operatorType());
-        if ("merchant".equals(op.type()) && op.id() != shopId) {
-            throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "a merchant may change only its own shop").with("shopId", shopId);
-        }
         ShopStatusService.Accepted a = shops.accept(shopId, GoodsStatusService.command(body.targetStatus(), op.type(), op.id(),
                 body.reason(), body.requestId(), true));
         return Response.accepted(new ShopAccepted(a.requestId(), a.goodsCount(), a.replayed()))
@@ -163,31 +175,26 @@ public class GoodsResource {
 
     @GET
     @Path("shop-status-requests/{requestId}")
+    @PermissionsAllowed(Permission.Names.SHOP_STATUS)
     public ShopStatusService.Progress shopRequest(@PathParam("requestId") String requestId) {
         return shops.progress(requestId).orElseThrow(() ->
                 ApiProblem.notFound("UNKNOWN_REQUEST", "no shop status request " + requestId).with("requestId", requestId));
     }
 
+    /** The goods operator type of the caller's role; a body's operatorType may only repeat it. */
     private Operator operator(String explicit) {
-        long id = Callers.userId(jwt);
-        Set<String> roles = jwt.getGroups();
+        Set<String> roles = caller.roles();
         String type;
-        if (roles.contains("risk_control")) {
+        if (roles.contains(Roles.RISK_CONTROL)) {
             type = "risk_control";
-        } else if (roles.contains("admin") || roles.contains("operator")) {
+        } else if (roles.contains(Roles.ADMIN) || roles.contains(Roles.OPERATOR)) {
             type = "operator";
-        } else if (roles.contains("merchant")) {
+        } else if (caller.isMerchant()) {
             type = "merchant";
         } else {
             throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "goods status needs role operator, merchant, risk_control or admin");
         }
-        if (explicit != null && !explicit.equals(type)) {
-            if (!roles.contains("admin") || !GoodsStatusRules.OPERATOR_TYPES.contains(explicit)) {
-                throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "your role may not act as " + explicit)
-                        .with("field", "operatorType").with("value", explicit);
-            }
-            type = explicit;
-        }
-        return new Operator(type, id);
+        caller.sameAsCaller("operatorType", explicit, type);
+        return new Operator(type, caller.userId());
     }
 }

@@ -1,0 +1,265 @@
+package dev.marketops.listing.catalogue.history;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marketops.listing.catalogue.CatalogueFixtures;
+import dev.marketops.listing.catalogue.ShopStatusService;
+import dev.marketops.platform.security.Roles;
+import dev.marketops.platform.testing.ConfigServiceTestResource;
+import dev.marketops.platform.testing.SampleListings;
+import dev.marketops.platform.testing.Tokens;
+import dev.marketops.proto.catalog.AddTagsRequest;
+import dev.marketops.proto.catalog.AdjustInventoryRequest;
+import dev.marketops.proto.catalog.AdjustPricesRequest;
+import dev.marketops.proto.catalog.CatalogCommandsGrpc;
+import dev.marketops.proto.catalog.ChangeShopStatusRequest;
+import dev.marketops.proto.catalog.ChangeStatusRequest;
+import dev.marketops.proto.catalog.EditItemsRequest;
+import dev.marketops.proto.catalog.ItemEdit;
+import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.PriceChange;
+import dev.marketops.proto.catalog.StockChange;
+import dev.marketops.proto.listing.ListingCommandsGrpc;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every catalogue change path leaves exactly one history row per changed product, with who did it and why. */
+@QuarkusTest
+@QuarkusTestResource(ConfigServiceTestResource.class)
+class ProductHistoryTest {
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    ShopStatusService shops;
+    @GrpcClient("listing-self")
+    ListingCommandsGrpc.ListingCommandsBlockingStub listing;
+    @GrpcClient("catalog-self")
+    CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
+
+    CatalogueFixtures fx;
+    HistoryFixtures h;
+
+    @BeforeEach
+    void fixtures() {
+        fx = new CatalogueFixtures(ds, listing, catalog);
+        h = new HistoryFixtures(ds);
+    }
+
+    private List<Long> published(long category, long shop, int n) {
+        return fx.publish(fx.approved(category, shop, n));
+    }
+
+    private static PriceChange addCents(int row, long item, long cents) {
+        return PriceChange.newBuilder().setIndex(row).setItemId(item).setMode("add").setValue(cents).build();
+    }
+
+    private static StockChange addStock(int row, long item, long qty) {
+        return StockChange.newBuilder().setIndex(row).setItemId(item).setMode("add").setQuantity(qty).build();
+    }
+
+    private static void gapless(List<Map<String, Object>> rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals((long) (i + 1), ((Number) rows.get(i).get("version_number")).longValue(), "versions " + rows);
+        }
+    }
+
+    @Test
+    void publishingIsTheFirstVersionWithTheWholeContentAndItsListingTask() {
+        long shop = HistoryFixtures.newShopId();
+        List<Long> tasks = fx.approved(SampleListings.OPV, shop, 2);
+        List<Long> items = fx.publish(tasks);
+        for (int i = 0; i < items.size(); i++) {
+            List<Map<String, Object>> rows = h.rows(items.get(i));
+            assertEquals(1, rows.size(), rows.toString());
+            Map<String, Object> r = rows.get(0);
+            assertEquals(1L, ((Number) r.get("version_number")).longValue());
+            assertEquals("STATUS", r.get("change_type"));
+            assertEquals(tasks.get(i), ((Number) r.get("task_id")).longValue());
+            assertEquals(String.valueOf(CatalogueFixtures.sagaOf(tasks.get(i))), r.get("saga_id"), "the publish saga is the cause");
+            assertTrue(((String) r.get("old_value")).contains("\"status\": \"draft\""), r.toString());
+            assertTrue(((String) r.get("new_value")).contains("\"status\": \"online\""), r.toString());
+            assertTrue(((String) r.get("new_value")).contains("sale_price_cents"), "the whole content is new: " + r);
+        }
+    }
+
+    @Test
+    void batchChunksRecordOneRowPerChangedProductWithBatchRowAndOperator() {
+        long shop = HistoryFixtures.newShopId();
+        List<Long> items = published(SampleListings.OPV, shop, 3);
+        long a = items.get(0), b = items.get(1), c = items.get(2);
+        long batch = System.nanoTime();
+
+        // Price: rows 4 and 5 change a twice (one row for a), row 6 changes b; c untouched.
+        ItemResults prices = HistoryFixtures.as(77, Roles.OPERATOR, "Olga Ops", "198.51.100.7", "console/2", () ->
+                catalog.adjustPrices(AdjustPricesRequest.newBuilder().setBatchId(batch).setReason("autumn prices").setOperatorId(77)
+                        .addChanges(addCents(4, a, 100)).addChanges(addCents(5, a, 50)).addChanges(addCents(6, b, -100)).build()));
+        assertEquals(3, prices.getSucceeded(), prices.toString());
+        assertEquals(2, h.rows(a).size());
+        Map<String, Object> pa = h.last(a);
+        assertEquals("PRICE", pa.get("change_type"));
+        assertEquals(77L, ((Number) pa.get("operator_id")).longValue());
+        assertEquals("Olga Ops", pa.get("operator_name"));
+        assertEquals("operator", pa.get("operator_role"));
+        assertEquals("198.51.100.7", pa.get("ip_address"));
+        assertEquals("console/2", pa.get("device_info"));
+        assertEquals(batch, ((Number) pa.get("batch_id")).longValue());
+        assertEquals(4, ((Number) pa.get("batch_row")).intValue());
+        assertEquals("autumn prices", pa.get("change_reason"));
+        assertTrue(((String) pa.get("new_value")).contains("sale_price_cents") && !((String) pa.get("new_value")).contains("title"),
+                "only the changed fields: " + pa);
+        assertEquals(6, ((Number) h.last(b).get("batch_row")).intValue());
+        assertEquals(1, h.rows(c).size(), "an unchanged product gets no row");
+
+        // Stock from a supplier's update.
+        ItemResults stock = HistoryFixtures.as(900, Roles.SUPPLIER, null, null, null, () -> catalog.adjustInventory(
+                AdjustInventoryRequest.newBuilder().setReason("supplier feed").setSupplierId("acme").setSupplierMessageId("msg-17")
+                        .addChanges(addStock(0, c, 5)).build()));
+        assertEquals(1, stock.getSucceeded(), stock.toString());
+        Map<String, Object> sc = h.last(c);
+        assertEquals("STOCK", sc.get("change_type"));
+        assertEquals("acme", sc.get("supplier_id"));
+        assertEquals("msg-17", sc.get("supplier_message_id"));
+        assertEquals(900L, ((Number) sc.get("operator_id")).longValue());
+
+        // Title and attribute edits; tags.
+        ItemResults edits = HistoryFixtures.as(78, Roles.OPERATOR, null, null, null, () -> catalog.editItems(EditItemsRequest.newBuilder()
+                .setBatchId(batch + 1).addEdits(ItemEdit.newBuilder().setIndex(1).setItemId(a).setTitle("Premium wash"))
+                .addEdits(ItemEdit.newBuilder().setIndex(2).setItemId(b).setAttributesJson("{\"valid_days\":60}")).build()));
+        assertEquals(2, edits.getSucceeded(), edits.toString());
+        assertEquals("DESC", h.last(a).get("change_type"));
+        assertEquals("ATTRIBUTE", h.last(b).get("change_type"));
+        assertEquals("operator#78", h.last(a).get("operator_name"), "no display name in the token: role and id");
+
+        ItemResults tags = HistoryFixtures.as(79, Roles.OPERATOR, null, null, null, () -> catalog.addTags(AddTagsRequest.newBuilder()
+                .addItemIds(a).addItemIds(c).addTags("autumn").setBatchId(batch + 2).build()));
+        assertEquals(2, tags.getSucceeded());
+        assertEquals("TAG", h.last(a).get("change_type"));
+        assertEquals("TAG", h.last(c).get("change_type"));
+        assertEquals(1, ((Number) h.last(c).get("batch_row")).intValue());
+
+        for (long id : items) {
+            gapless(h.rows(id));
+        }
+        assertEquals(4, h.rows(a).size());
+        assertEquals(3, h.rows(b).size());
+        assertEquals(3, h.rows(c).size());
+    }
+
+    @Test
+    void statusChangesByRestRiskControlAndShopLevelAreHistoryToo() throws Exception {
+        long shop = HistoryFixtures.newShopId();
+        List<Long> items = published(SampleListings.OPV, shop, 3);
+        long a = items.get(0), b = items.get(1), c = items.get(2);
+
+        given().header("Authorization", Tokens.bearer("operator", 42)).header("X-Forwarded-For", "203.0.113.9")
+                .header("User-Agent", "HistoryTest/1").contentType("application/json")
+                .body(Map.of("itemIds", List.of(a), "targetStatus", "offline", "reason", "broken photos"))
+                .post("/items/status").then().statusCode(200);
+        Map<String, Object> ra = h.last(a);
+        assertEquals("STATUS", ra.get("change_type"));
+        assertEquals(42L, ((Number) ra.get("operator_id")).longValue());
+        assertEquals("203.0.113.9", ra.get("ip_address"));
+        assertEquals("HistoryTest/1", ra.get("device_info"));
+        assertEquals("broken photos", ra.get("change_reason"));
+
+        ItemResults risk = HistoryFixtures.as(88, Roles.RISK_CONTROL, null, null, null, () -> catalog.changeStatus(
+                ChangeStatusRequest.newBuilder().addItemIds(b).setTargetStatus("risk_control").setOperatorType("risk_control")
+                        .setOperatorId(88).setReason("fraud signal").build()));
+        assertEquals(1, risk.getSucceeded(), risk.toString());
+        assertEquals("risk_control", h.last(b).get("operator_role"));
+        assertTrue(((String) h.last(b).get("new_value")).contains("risk_control"));
+
+        String requestId = UUID.randomUUID().toString();
+        catalog.changeShopStatus(ChangeShopStatusRequest.newBuilder().setShopId(shop).setTargetStatus("offline")
+                .setOperatorType("operator").setOperatorId(5).setReason("shop closed").setRequestId(requestId).build());
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!shops.progress(requestId).map(p -> "done".equals(p.status())).orElse(false)) {
+            assertTrue(System.currentTimeMillis() < deadline, "the shop request did not finish");
+            Thread.sleep(100);
+        }
+        Map<String, Object> rc = h.last(c);
+        assertEquals("STATUS", rc.get("change_type"));
+        assertEquals(5L, ((Number) rc.get("operator_id")).longValue(), "the shop request's operator: " + rc);
+        assertEquals(requestId, rc.get("request_id"));
+        assertEquals(2, h.rows(a).size(), "already offline: the shop request changed nothing, no row");
+        assertEquals(2, h.rows(b).size(), "risk control is kept by a shop request");
+        assertEquals(2, h.rows(c).size());
+    }
+
+    @Test
+    void concurrentBatchSupplierAndSingleEditsGiveGaplessVersionsWithTheRightOperatorEach() throws Exception {
+        long shop = HistoryFixtures.newShopId();
+        long item = published(SampleListings.OPV, shop, 1).get(0);
+        int each = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    int row = i;
+                    HistoryFixtures.as(1, Roles.OPERATOR, null, null, null, () -> catalog.adjustPrices(AdjustPricesRequest.newBuilder()
+                            .setBatchId(4242).addChanges(addCents(row, item, 1)).build()));
+                }
+                return null;
+            }));
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    HistoryFixtures.as(2, Roles.SUPPLIER, null, null, null, () -> catalog.adjustInventory(AdjustInventoryRequest.newBuilder()
+                            .setSupplierId("acme").addChanges(addStock(0, item, 1)).build()));
+                }
+                return null;
+            }));
+            work.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    String title = "Wash " + i;
+                    HistoryFixtures.as(3, Roles.OPERATOR, null, null, null, () -> catalog.editItems(EditItemsRequest.newBuilder()
+                            .addEdits(ItemEdit.newBuilder().setItemId(item).setTitle(title)).build()));
+                }
+                return null;
+            }));
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<Map<String, Object>> rows = h.rows(item);
+        assertEquals(1 + 3 * each, rows.size(), rows.toString());
+        gapless(rows);
+        Map<String, Long> operatorOf = Map.of("PRICE", 1L, "STOCK", 2L, "DESC", 3L);
+        for (Map<String, Object> r : rows.subList(1, rows.size())) {
+            assertEquals(operatorOf.get((String) r.get("change_type")), ((Number) r.get("operator_id")).longValue(), r.toString());
+        }
+        assertEquals(3L * each + 1, h.one("SELECT history_version FROM item WHERE item_id = " + item));
+    }
+
+    @Test
+    void dryRunsAndRefusedRowsLeaveNoHistory() {
+        long shop = HistoryFixtures.newShopId();
+        long item = published(SampleListings.OPV, shop, 1).get(0);
+        catalog.adjustPrices(AdjustPricesRequest.newBuilder().setDryRun(true).addChanges(addCents(0, item, 100)).build());
+        ItemResults refused = catalog.adjustPrices(AdjustPricesRequest.newBuilder()
+                .addChanges(PriceChange.newBuilder().setItemId(item).setMode("set").setValue(-5)).build());
+        assertEquals(1, refused.getFailed());
+        assertEquals(1, h.rows(item).size());
+        assertNull(h.rows(item).get(0).get("batch_id"));
+        assertNotNull(h.rows(item).get(0).get("task_id"));
+    }
+}

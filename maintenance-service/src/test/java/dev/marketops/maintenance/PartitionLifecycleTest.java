@@ -1,0 +1,224 @@
+package dev.marketops.maintenance;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marketops.maintenance.lifecycle.DataArchiveWorker;
+import dev.marketops.maintenance.lifecycle.DataCleanupWorker;
+import dev.marketops.maintenance.lifecycle.DeletedTableCleanupWorker;
+import dev.marketops.maintenance.lifecycle.TableShardingWorker;
+import dev.marketops.platform.cron.ClusterSingleton;
+import dev.marketops.platform.testing.Tokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The partition lifecycle on a table of its own (schema lifecycle_probe, registered like the
+ * services' tables), walked across months by moving the clock: partitions made ahead, rows that
+ * came too early moved out of the default partition, months past retention archived, archived
+ * months past their retention dropped, no row still in retention lost, and a query over two months
+ * answered across the partition boundary. The services' own tables are switched off in the registry
+ * meanwhile, so walking the clock into the future does not archive the shared test database's months.
+ */
+@QuarkusTest
+class PartitionLifecycleTest {
+
+    static final String SCHEMA = "lifecycle_probe";
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    MovableClock clock;
+    @Inject
+    TableShardingWorker sharding;
+    @Inject
+    DataArchiveWorker archive;
+    @Inject
+    DeletedTableCleanupWorker dropArchived;
+    @Inject
+    DataCleanupWorker cleanup;
+
+    private final List<String> switchedOff = new ArrayList<>();
+
+    @BeforeEach
+    void probeTables() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            st.execute("DELETE FROM archived_partition WHERE table_schema = '" + SCHEMA + "'");
+            st.execute("DROP TABLE IF EXISTS archive." + SCHEMA + "__events_203101, archive." + SCHEMA + "__events_203102");
+            st.execute("CREATE SCHEMA " + SCHEMA);
+            st.execute("""
+                    CREATE TABLE lifecycle_probe.events (id BIGSERIAL, happened_at TIMESTAMPTZ NOT NULL, note TEXT NOT NULL CHECK (note <> ''),
+                        PRIMARY KEY (id, happened_at)) PARTITION BY RANGE (happened_at)""");
+            st.execute("CREATE INDEX events_note ON lifecycle_probe.events (note)");
+            st.execute("CREATE TABLE lifecycle_probe.events_default PARTITION OF lifecycle_probe.events DEFAULT");
+            st.execute("CREATE TABLE lifecycle_probe.things (id BIGINT PRIMARY KEY, deleted_at TIMESTAMPTZ)");
+            try (ResultSet rs = st.executeQuery("SELECT table_schema || '.' || table_name FROM partitioned_table WHERE enabled")) {
+                while (rs.next()) {
+                    switchedOff.add(rs.getString(1));
+                }
+            }
+            st.execute("UPDATE partitioned_table SET enabled = false");
+            st.execute("UPDATE soft_delete_table SET enabled = false");
+            st.execute("""
+                    INSERT INTO partitioned_table (table_schema, table_name, months_ahead, retention_months, archive_retention_months)
+                    VALUES ('lifecycle_probe', 'events', 1, 2, 1)""");
+            st.execute("INSERT INTO soft_delete_table (table_schema, table_name, retention_days) VALUES ('lifecycle_probe', 'things', 30)");
+        }
+    }
+
+    @AfterEach
+    void restore() throws SQLException {
+        clock.reset();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM partitioned_table WHERE table_schema = '" + SCHEMA + "'");
+            st.execute("DELETE FROM soft_delete_table WHERE table_schema = '" + SCHEMA + "'");
+            st.execute("UPDATE soft_delete_table SET enabled = true");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE partitioned_table SET enabled = true WHERE table_schema || '.' || table_name = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", switchedOff.toArray()));
+                ps.executeUpdate();
+            }
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    @Test
+    void partitionsAreMadeAheadArchivedAndDroppedWithoutLosingARowInRetention() throws Exception {
+        // January 2031: this month and the next are made
+        clock.set(Instant.parse("2031-01-15T10:00:00Z"));
+        assertEquals(ClusterSingleton.RunResult.RAN, sharding.run());
+        assertEquals(List.of("events_203101", "events_203102", "events_default"), partitions());
+        insert("2031-01-03T00:00:00Z", "jan-early", "2031-01-31T23:59:59Z", "jan-last-second", "2031-02-01T00:00:00Z", "feb-first",
+                "2031-02-20T12:00:00Z", "feb-late", "2031-03-05T08:00:00Z", "mar-too-early");
+        assertEquals(List.of("mar-too-early"), notes("lifecycle_probe.events_default"));
+        // a query over two months is answered across the partition boundary
+        assertEquals(List.of("jan-last-second", "feb-first", "feb-late"),
+                notes("lifecycle_probe.events WHERE happened_at >= '2031-01-20' AND happened_at < '2031-03-01'"));
+
+        // February: March is made, and the row that came too early moves into it
+        clock.set(Instant.parse("2031-02-10T00:00:00Z"));
+        assertEquals(ClusterSingleton.RunResult.RAN, sharding.run());
+        assertEquals(List.of("events_203101", "events_203102", "events_203103", "events_default"), partitions());
+        assertEquals(List.of(), notes("lifecycle_probe.events_default"));
+        assertEquals(List.of("mar-too-early"), notes("lifecycle_probe.events_203103"));
+        assertEquals(1L, count("SELECT row_count FROM lifecycle_run WHERE job = 'table-sharding' AND table_schema = 'lifecycle_probe' "
+                + "AND ran_at = '2031-02-10T00:00:00Z' AND partitions = '{events_203103}'"));
+        // a row inserted now lands in the new partition; the index and check hold there too
+        insert("2031-03-09T00:00:00Z", "mar-second");
+        assertEquals(List.of("mar-too-early", "mar-second"), notes("lifecycle_probe.events_203103"));
+        assertEquals(2L, count("SELECT count(*) FROM lifecycle_probe.events WHERE note LIKE 'mar-%'"));
+
+        // April 2031, retention 2 months: January is past it and leaves for the archive; February stays
+        clock.set(Instant.parse("2031-04-10T00:00:00Z"));
+        assertEquals(ClusterSingleton.RunResult.RAN, archive.run());
+        assertEquals(List.of("events_203102", "events_203103", "events_default"), partitions());
+        assertEquals(List.of("jan-early", "jan-last-second"), notes("archive.lifecycle_probe__events_203101"));
+        assertEquals(List.of("feb-first", "feb-late", "mar-too-early", "mar-second"), notes("lifecycle_probe.events"));
+        // every row still in retention (the last 2 months) is there
+        assertEquals(0L, count("SELECT count(*) FROM (VALUES ('2031-02-20T12:00:00Z'::timestamptz), ('2031-03-05T08:00:00Z')) v(t) "
+                + "WHERE NOT EXISTS (SELECT 1 FROM lifecycle_probe.events e WHERE e.happened_at = v.t)"));
+        assertEquals(2L, count("SELECT row_count FROM archived_partition WHERE table_schema = 'lifecycle_probe' AND month = '2031-01-01'"));
+        assertEquals(2L, count("SELECT row_count FROM lifecycle_run WHERE job = 'data-archive' AND table_schema = 'lifecycle_probe' "
+                + "AND partitions = '{events_203101}'"));
+        // archived months are not dropped before their own retention (1 month after leaving)
+        assertEquals(ClusterSingleton.RunResult.RAN, dropArchived.run());
+        assertTrue(exists("archive.lifecycle_probe__events_203101"));
+
+        // May: February is archived too; June: January (archived 1 month + retention 2) is dropped, February is kept
+        clock.set(Instant.parse("2031-05-02T00:00:00Z"));
+        assertEquals(ClusterSingleton.RunResult.RAN, archive.run());
+        assertEquals(List.of("feb-first", "feb-late"), notes("archive.lifecycle_probe__events_203102"));
+        clock.set(Instant.parse("2031-05-20T00:00:00Z"));
+        assertEquals(ClusterSingleton.RunResult.RAN, dropArchived.run());
+        assertFalse(exists("archive.lifecycle_probe__events_203101"));
+        assertTrue(exists("archive.lifecycle_probe__events_203102"));
+        assertEquals(1L, count("SELECT count(*) FROM archived_partition WHERE table_schema = 'lifecycle_probe' "
+                + "AND month = '2031-01-01' AND dropped_at = '2031-05-20T00:00:00Z'"));
+        assertEquals(List.of("mar-too-early", "mar-second"), notes("lifecycle_probe.events"));
+
+        // and the runs are readable as job runs
+        given().header("Authorization", Tokens.bearer("operator", 70)).queryParam("jobName", "data-archive").get("/job-runs")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void softDeletedRowsArePurgedAfterTheirRetentionOnly() throws Exception {
+        clock.set(Instant.parse("2031-06-30T00:00:00Z"));
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("""
+                    INSERT INTO lifecycle_probe.things (id, deleted_at) VALUES
+                        (1, NULL), (2, '2031-06-20T00:00:00Z'), (3, '2031-05-31T00:00:01Z'), (4, '2031-05-30T23:59:59Z'), (5, '2030-01-01T00:00:00Z')""");
+        }
+        assertEquals(ClusterSingleton.RunResult.RAN, cleanup.run());
+        assertEquals(List.of(1L, 2L, 3L), ids());
+        assertEquals(2L, count("SELECT row_count FROM lifecycle_run WHERE job = 'data-cleanup' AND table_schema = 'lifecycle_probe' "
+                + "AND ran_at = '2031-06-30T00:00:00Z'"));
+    }
+
+    private void insert(String... timeAndNote) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO lifecycle_probe.events (happened_at, note) VALUES (?::timestamptz, ?)")) {
+            for (int i = 0; i < timeAndNote.length; i += 2) {
+                ps.setString(1, timeAndNote[i]);
+                ps.setString(2, timeAndNote[i + 1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private List<String> partitions() throws SQLException {
+        return strings("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = 'lifecycle_probe.events'::regclass ORDER BY 1");
+    }
+
+    private List<String> notes(String from) throws SQLException {
+        return strings("SELECT note FROM " + from + " ORDER BY happened_at");
+    }
+
+    private List<Long> ids() throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM lifecycle_probe.things ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    private boolean exists(String table) throws SQLException {
+        return count("SELECT count(*) FROM pg_class WHERE oid = to_regclass('" + table + "')") == 1;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.marketops.search.promotion;
+
+import dev.marketops.proto.config.ConfigQueriesGrpc;
+import dev.marketops.proto.config.ListActivePromotionsRequest;
+import dev.marketops.proto.config.Promotion;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The running and coming promotions from config-service, kept for {@code marketops.search.promotions-ttl}.
+ * Prices are computed at read time against the clock, so an activity's price shows from its start
+ * and is gone after its end with nothing to reindex. config-service being away keeps the last list.
+ */
+@ApplicationScoped
+public class PromotionBook {
+
+    private static final Logger LOG = Logger.getLogger(PromotionBook.class);
+
+    private record Snapshot(List<PromotionPrice.Activity> activities, long expiresAt) {
+    }
+
+    @GrpcClient("config")
+    ConfigQueriesGrpc.ConfigQueriesBlockingStub config;
+
+    @ConfigProperty(name = "marketops.search.promotions-ttl", defaultValue = "PT5S")
+    Duration ttl;
+
+    private volatile Snapshot current;
+
+    /** userType: the reader's (all / new / vip, checked by {@link #userType}). */
+    public Optional<PromotionPrice.Applied> priceOf(long itemId, Collection<Long> categoryPath, long priceCents, String userType) {
+        return PromotionPrice.best(activities(), itemId, categoryPath, priceCents, System.currentTimeMillis(), userType);
+    }
+
+    /** The userType query parameter: absent means a reader of no particular type (only promotions for all apply). */
+    public static String userType(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "all";
+        }
+        if (!PromotionPrice.USER_TYPES.contains(raw.trim())) {
+            throw dev.marketops.platform.problem.ApiProblem.invalidField("userType", "one of " + new java.util.TreeSet<>(PromotionPrice.USER_TYPES), raw);
+        }
+        return raw.trim();
+    }
+
+    List<PromotionPrice.Activity> activities() {
+        Snapshot s = current;
+        long now = System.currentTimeMillis();
+        if (s != null && s.expiresAt() > now) {
+            return s.activities();
+        }
+        try {
+            List<PromotionPrice.Activity> fresh = config.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listActivePromotions(ListActivePromotionsRequest.getDefaultInstance()).getPromotionsList().stream()
+                    .map(PromotionBook::activity).toList();
+            current = new Snapshot(fresh, now + ttl.toMillis());
+            return fresh;
+        } catch (StatusRuntimeException e) {
+            LOG.warnf("promotions unavailable (%s); %s", e.getStatus().getCode(), s == null ? "none applied" : "keeping the last list");
+            return s == null ? List.of() : s.activities();
+        }
+    }
+
+    private static PromotionPrice.Activity activity(Promotion p) {
+        return new PromotionPrice.Activity(p.getPromotionId(), p.getName(), p.getKind(), Set.copyOf(p.getCategoryIdsList()),
+                Set.copyOf(p.getItemIdsList()), p.getUserType(), p.getDiscountType(), new BigDecimal(p.getDiscountValue()),
+                p.getPriority(), p.getStartsAtMillis(), p.getEndsAtMillis(), p.getQuota(), p.getPerUserQuota());
+    }
+}
