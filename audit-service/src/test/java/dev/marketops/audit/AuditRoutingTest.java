@@ -139,6 +139,55 @@ class AuditRoutingTest {
         listing().get("/listings/" + taskId).then().body("auditType", equalTo(strategy));
     }
 
+    /**
+     * A submission decided already comes again as a new event (the consumer that applied it died
+     * before its dedupe row committed, so Kafka redelivers it and the event id is not known here).
+     * The task has moved on: the worker applies nothing, logs nothing twice and does not
+     * dead-letter the event (it used to fail three times on STALE_VERSION and go to the DLQ).
+     */
+    @Test
+    void aSubmissionDecidedAlreadyIsNotAppliedAgainWhenRedelivered() throws Exception {
+        long taskId = submitted(SampleListings.draft(1200, "operator_form", "operator"));
+        await("task " + taskId + " is approved", () -> "APPROVED".equals(statusOf(taskId)));
+        awaitLog(taskId);
+        String again = java.util.UUID.randomUUID().toString();
+        dev.marketops.proto.events.ListingEvent submitted = dev.marketops.proto.events.ListingEvent.newBuilder()
+                .setEventId(again).setEventType("submitted").setTimestamp(System.currentTimeMillis()).setTaskId(taskId)
+                .setCategoryId(1200).setSourceType("operator_form").setSourceUserType("operator").setVersion(1)
+                .setFromStatus(0).setToStatus(10).setAction("submit").build();
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            var r = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>("listing.audit.pending", String.valueOf(taskId), submitted.toByteArray());
+            r.headers().add("event_id", again.getBytes()).add("event_type", "listing.audit.pending".getBytes());
+            producer.send(r).get();
+        }
+        // the dedupe row commits only with a handler that succeeded
+        await("the redelivered submission is consumed without error", () -> processed("audit-worker", again));
+        staff().queryParam("taskId", taskId).get("/audit-logs").then().statusCode(200)
+                .body("auditAction", equalTo(List.of("approve")));
+        assertEquals("APPROVED", statusOf(taskId));
+    }
+
+    @jakarta.inject.Inject
+    javax.sql.DataSource db;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    boolean processed(String consumer, String eventId) {
+        try (var c = db.getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM processed_event WHERE consumer = ? AND event_id = ?")) {
+            ps.setString(1, consumer);
+            ps.setString(2, eventId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 1;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @ParameterizedTest(name = "{0} from {1} waits for an auditor")
     @CsvSource({
             "1200, merchant_portal, merchant",
@@ -164,6 +213,14 @@ class AuditRoutingTest {
         given().header("Authorization", Tokens.bearer("auditor", 501))
                 .post("/reviews/" + approveReview + "/claim").then().statusCode(200).body("status", equalTo("claimed"))
                 .body("claimedBy", equalTo("501"));
+        // the open queue holds both, claimed or not; "pending" only the unclaimed one
+        for (String[] q : new String[][] {{"open", "claimed"}, {"pending", null}, {"claimed", "claimed"}}) {
+            List<Object> statuses = given().header("Authorization", Tokens.bearer("auditor", 501)).queryParam("status", q[0])
+                    .queryParam("taskId", approvedTask).get("/reviews").then().statusCode(200).extract().jsonPath().getList("items.status");
+            assertEquals(q[1] == null ? List.of() : List.of(q[1]), statuses, "status=" + q[0]);
+        }
+        assertEquals(List.of("pending"), given().header("Authorization", Tokens.bearer("auditor", 501)).queryParam("status", "open")
+                .queryParam("taskId", rejectedTask).get("/reviews").jsonPath().getList("items.status"));
         given().header("Authorization", Tokens.bearer("auditor", 502)).contentType("application/json").body(Map.of("comment", "mine"))
                 .post("/reviews/" + approveReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_CLAIMED_BY_OTHER"));
         given().header("Authorization", Tokens.bearer("auditor", 501)).contentType("application/json").body(Map.of())

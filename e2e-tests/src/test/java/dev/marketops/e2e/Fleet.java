@@ -28,7 +28,75 @@ final class Fleet {
     static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/marketops_test");
     static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:9092");
 
+    static {
+        awaitConsumersCaughtUp(Duration.ofSeconds(Long.getLong("e2e.settle-seconds", 300)));
+    }
+
     private Fleet() {
+    }
+
+    /**
+     * The suite expects a fleet that is caught up: the module tests that ran before it leave events in
+     * topics that the fleet's consumer groups share, and a fleet that starts on such a backlog first works
+     * through it (every test's own event waits behind it). Waits, once per run, until every consumer group
+     * with live members has no lag, printing what is left every 10 s; after {@code max} it goes on and
+     * says which groups are behind (a consumer that stopped consuming shows here, not as a test timeout).
+     */
+    static void awaitConsumersCaughtUp(Duration max) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", KAFKA);
+        p.put("request.timeout.ms", 10_000);
+        long start = System.currentTimeMillis();
+        long lastPrint = 0;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            while (true) {
+                java.util.Map<String, Long> lag = liveGroupLag(admin);
+                long total = lag.values().stream().mapToLong(Long::longValue).sum();
+                long now = System.currentTimeMillis();
+                if (total == 0) {
+                    System.out.printf("fleet consumers caught up after %d ms (%d live groups)%n", now - start, lag.size());
+                    return;
+                }
+                if (now - lastPrint >= 10_000) {
+                    lastPrint = now;
+                    System.out.printf("fleet backlog after %d s: %s%n", (now - start) / 1000, lag);
+                }
+                if (now - start > max.toMillis()) {
+                    System.out.printf("WARNING: fleet consumers still behind after %d s: %s%n", max.toSeconds(), lag);
+                    return;
+                }
+                Thread.sleep(1_000);
+            }
+        } catch (Exception e) {
+            System.out.println("WARNING: consumer lag not read (" + e + "); going on");
+        }
+    }
+
+    /** Lag per consumer group (summed over its partitions) for the groups that have members now. */
+    private static java.util.Map<String, Long> liveGroupLag(org.apache.kafka.clients.admin.Admin admin) throws Exception {
+        List<String> ids = admin.listConsumerGroups().all().get().stream()
+                .map(org.apache.kafka.clients.admin.ConsumerGroupListing::groupId).toList();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (var d : admin.describeConsumerGroups(ids).all().get().values()) {
+            if (d.members().isEmpty()) {
+                continue; // a module test's group, or an e2e probe that has gone
+            }
+            var committed = admin.listConsumerGroupOffsets(d.groupId()).partitionsToOffsetAndMetadata().get();
+            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            committed.forEach((tp, om) -> {
+                if (om != null) {
+                    latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            });
+            long sum = 0;
+            if (!latest.isEmpty()) {
+                for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+                    sum += Math.max(0, e.getValue().offset() - committed.get(e.getKey()).offset());
+                }
+            }
+            out.put(d.groupId(), sum);
+        }
+        return out;
     }
 
     static long count(String sql, Object... params) {

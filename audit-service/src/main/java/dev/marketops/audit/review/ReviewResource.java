@@ -32,7 +32,8 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ReviewResource {
 
-    private static final Set<String> STATUSES = Set.of("pending", "claimed", "approved", "rejected");
+    /** "open" = pending or claimed. */
+    private static final Set<String> STATUSES = Set.of("open", "pending", "claimed", "approved", "rejected");
 
     public record ReviewView(long reviewId, long taskId, long taskVersion, long categoryId, String sourceType,
                              String sourceUserType, String title, Map<String, Object> validationResult, String status,

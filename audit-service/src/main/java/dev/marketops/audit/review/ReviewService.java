@@ -32,9 +32,10 @@ public class ReviewService {
     }
 
     public Found list(Query q) {
-        StringBuilder where = new StringBuilder("status = :status");
+        // "open": what still needs a decision, pending or claimed, in one queue (oldest first)
+        StringBuilder where = new StringBuilder("status in :statuses");
         Map<String, Object> params = new HashMap<>();
-        params.put("status", q.status());
+        params.put("statuses", "open".equals(q.status()) ? List.of("pending", "claimed") : List.of(q.status()));
         if (q.taskId() != null) {
             where.append(" and taskId = :taskId");
             params.put("taskId", q.taskId());
@@ -92,10 +93,16 @@ public class ReviewService {
         }
         String action = approve ? "approve" : "reject";
         try {
-            listing.decide(TransitionRequest.newBuilder().setTaskId(r.taskId).setAction(action)
+            int decided = approve ? 11 : 12;
+            boolean applied = listing.decide(TransitionRequest.newBuilder().setTaskId(r.taskId).setAction(action)
                     .setExpectedVersion(r.taskVersion).setOperatorId(auditorId).setOperatorType("auditor")
                     .setAuditType("manual").setReason(comment == null ? "approved by auditor" : comment)
-                    .setValidationResultJson(json(r.validationResult)).build(), approve ? 11 : 12);
+                    .setValidationResultJson(json(r.validationResult)).build(), decided);
+            if (!applied && listing.get(r.taskId).getStatus() != decided) {
+                // The merchant withdrew or changed the listing while it waited: this review is about a version that is gone.
+                throw ApiProblem.conflict("REVIEW_STALE", "task " + r.taskId + " changed since version " + r.taskVersion
+                        + " was queued for review; review the new submission instead").with("taskId", r.taskId);
+            }
         } catch (StatusRuntimeException e) {
             throw ApiProblem.unavailable("LISTING_UNAVAILABLE", "listing-service refused or could not apply the decision: "
                     + e.getStatus().getCode() + " " + e.getStatus().getDescription());

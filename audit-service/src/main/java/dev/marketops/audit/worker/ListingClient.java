@@ -22,17 +22,22 @@ public class ListingClient {
     }
 
     /**
-     * Applies an audit decision. A redelivered decision finds the task already moved on; that
-     * is success, not an error (the decision is idempotent by outcome).
+     * Applies an audit decision; true when this call applied it. A redelivered decision finds the
+     * task already moved on: in the decided status, or at a later version than the submission it
+     * was made for (approved and published since, resubmitted, withdrawn). That is not an error:
+     * the decision is idempotent by outcome and a stale one must not be applied or dead-lettered.
      */
-    public void decide(TransitionRequest request, int expectedStatus) {
+    public boolean decide(TransitionRequest request, int expectedStatus) {
         try {
             listing.withDeadlineAfter(3, TimeUnit.SECONDS).transition(request);
+            return true;
         } catch (StatusRuntimeException e) {
             String code = e.getTrailers() == null ? null : e.getTrailers().get(GrpcProblems.PROBLEM_CODE);
-            if (("ILLEGAL_TRANSITION".equals(code) || "STALE_VERSION".equals(code))
-                    && get(request.getTaskId()).getStatus() == expectedStatus) {
-                return;
+            if ("ILLEGAL_TRANSITION".equals(code) || "STALE_VERSION".equals(code)) {
+                ListingTaskReply now = get(request.getTaskId());
+                if (now.getStatus() == expectedStatus || now.getVersion() != request.getExpectedVersion()) {
+                    return false;
+                }
             }
             throw e;
         }

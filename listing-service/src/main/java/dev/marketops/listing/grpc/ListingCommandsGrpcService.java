@@ -96,15 +96,16 @@ public class ListingCommandsGrpcService implements ListingCommands {
     @Blocking
     public Uni<ListingTaskReply> getTask(GetTaskRequest r) {
         // for a service acting for a merchant, another shop's task is unknown
-        return GrpcProblems.call(() -> toReply(tasks.get(r.getTaskId(),
-                dev.marketops.listing.shop.Shops.scopeOf(ActorPropagation.currentOrSystem()))));
+        // in its own transaction, like ListingQueriesGrpcService's reads (quarkusio/quarkus#14820)
+        return GrpcProblems.call(() -> io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(() -> toReply(
+                tasks.get(r.getTaskId(), dev.marketops.listing.shop.Shops.scopeOf(ActorPropagation.currentOrSystem())))));
     }
 
     @Override
     @Blocking
     public Uni<ListingTaskReply> transition(TransitionRequest r) {
         return GrpcProblems.call(() -> {
-            ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
+            ListingAction action = ListingAction.transition(r.getAction()).orElseThrow(() ->
                     ApiProblem.invalidField("action", "unknown action", r.getAction()));
             Map<String, Object> validation = r.getValidationResultJson().isEmpty() ? null : itemData(r.getValidationResultJson());
             Actor who = actor(r.getOperatorId(), r.getOperatorType());
@@ -164,7 +165,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
     @Blocking
     public Uni<TransitionManyReply> transitionMany(TransitionManyRequest r) {
         return GrpcProblems.call(() -> {
-            ListingAction action = ListingAction.of(r.getAction()).filter(a -> a != ListingAction.EDIT).orElseThrow(() ->
+            ListingAction action = ListingAction.transition(r.getAction()).orElseThrow(() ->
                     ApiProblem.invalidField("action", "unknown action", r.getAction()));
             Actor who = actor(r.getOperatorId(), r.getOperatorType());
             TransitionContext ctx = new TransitionContext(null, who == null ? null : who.userId(),
