@@ -86,20 +86,20 @@ public class CategoryDirectory {
     }
 
     /**
-     * One retry for a transient failure: a connection reset under the call, a node busy for a moment, or an
-     * internal error (a freshly started config-service has failed a burst of concurrent first reads with a
-     * closed Hibernate session). These calls only read, so a second try is always safe.
+     * One retry when the connection failed under the call (UNAVAILABLE: reset, config-service restarting);
+     * these calls only read, so a second try is safe. DEADLINE_EXCEEDED is not retried (the call already
+     * waited its whole deadline for a ready channel), nor INTERNAL/UNKNOWN: config-service's reads run in
+     * their own transactions since the closed-session race at its start (quarkusio/quarkus#14820) was
+     * mended there, so those now mean a defect to see, not a moment to wait out.
      */
     private static <T> T once(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.INTERNAL
-                    && code != Status.Code.UNKNOWN) {
+            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
                 throw e;
             }
-            LOG.warnf("config-service call failed (%s), retrying once", code);
+            LOG.warnf("config-service call failed (%s), retrying once", e.getStatus().getCode());
             return call.get();
         }
     }
