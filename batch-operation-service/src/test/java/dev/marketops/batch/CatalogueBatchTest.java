@@ -38,6 +38,8 @@ class CatalogueBatchTest {
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
     @ConfigProperty(name = "marketops.test.listing-url", defaultValue = "unset")
     String listingUrl;
+    @ConfigProperty(name = "marketops.test.config-url")
+    String configUrl;
 
     final long operator = ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40);
     CatalogueItems items;
@@ -159,7 +161,7 @@ class CatalogueBatchTest {
     }
 
     @Test
-    void stockTitlesTagsAndVoucherCodesChangeThroughTheirBatches() {
+    void stockTitlesAndVoucherCodesChangeThroughTheirBatches() {
         // given two service vouchers (stock by quantity) and a deal (stock = its voucher code pool)
         List<Long> opv = items.online(SampleListings.OPV, 2);
         long deal = items.online(SampleListings.DEAL, 1).get(0);
@@ -178,16 +180,11 @@ class CatalogueBatchTest {
         assertEquals("failed", stockRows.getString("items[2].status"));
         assertTrue(!stockRows.getString("items[2].errorCode").isEmpty(), stockRows.prettify());
 
-        // title edit and tags, one row per item
+        // title edit, one row per item
         long edit = upload("edit.csv", Sheets.csv("item_id,title", opv.get(0) + ",Car wash deluxe"), "item_edit", null, false)
                 .getLong("batch.batchId");
         assertEquals("completed", awaitFinished(edit).getString("status"), itemsOf(edit).prettify());
         assertEquals("Car wash deluxe", items.read(opv).get(opv.get(0)).getTitle());
-        long tags = upload("tags.csv", Sheets.csv("item_id,tags", opv.get(0) + ",\"summer,weekend\"", opv.get(1) + ",summer"),
-                "tag_batch_add", null, false).getLong("batch.batchId");
-        assertEquals("completed", awaitFinished(tags).getString("status"), itemsOf(tags).prettify());
-        assertTrue(items.read(opv).get(opv.get(0)).getTagsList().containsAll(List.of("summer", "weekend")));
-        assertTrue(items.read(opv).get(opv.get(1)).getTagsList().contains("summer"));
 
         // voucher codes into the deal's pool: a code repeated in the file is reported at upload, not imported twice
         String salt = Long.toString(operator, 36).toUpperCase();
@@ -199,6 +196,66 @@ class CatalogueBatchTest {
         JsonPath imported = awaitFinished(codes.getLong("batch.batchId"));
         assertEquals(2, imported.getInt("successCount"));
         assertEquals(2, items.read(List.of(deal)).get(deal).getSkus(0).getStock());
+    }
+
+    /** A tag of config-service's tag table with a code of this run's own. */
+    private String tag(String name, boolean active) {
+        String code = name + "-" + Long.toString(operator, 36);
+        given().baseUri(configUrl).header("Authorization", Tokens.bearer("admin", 1)).contentType("application/json")
+                .body(java.util.Map.of("code", code, "name", code, "type", "seasonal", "priority", 20)).post("/tags")
+                .then().statusCode(201);
+        if (!active) {
+            given().baseUri(configUrl).header("Authorization", Tokens.bearer("admin", 1)).delete("/tags/" + code).then().statusCode(200);
+        }
+        return code;
+    }
+
+    @Test
+    void tagsAreAddedAndRemovedByBatchAndARowWithABadTagFailsNamingItsField() {
+        // given four items, two active tags of the tag table and a deactivated one
+        List<Long> opv = items.online(SampleListings.OPV, 4);
+        String summer = tag("summer", true), weekend = tag("weekend", true), retired = tag("retired", false);
+        long add = upload("tags.csv", Sheets.csv("item_id,tags", opv.get(0) + ",\"" + summer + "," + weekend + "\"",
+                opv.get(1) + "," + summer), "tag_batch_add", null, false).getLong("batch.batchId");
+        assertEquals("completed", awaitFinished(add).getString("status"), itemsOf(add).prettify());
+        assertEquals(List.of(summer, weekend), items.read(opv).get(opv.get(0)).getTagsList());
+        assertEquals(List.of(summer), items.read(opv).get(opv.get(1)).getTagsList());
+
+        // when a removal sheet names a code the tag table lacks (row 4) and a deactivated one (row 5), as a dry run
+        byte[] sheet = Sheets.csv("item_id,tags", opv.get(0) + "," + weekend, opv.get(1) + "," + summer,
+                opv.get(2) + ",nowhere-" + Long.toString(operator, 36), opv.get(3) + "," + retired);
+        long dry = upload("untag.csv", sheet, "tag_batch_remove", null, true).getLong("batch.batchId");
+        assertEquals("partial_success", awaitFinished(dry).getString("status"), itemsOf(dry).prettify());
+        JsonPath dryRows = itemsOf(dry);
+        assertEquals(List.of(summer), dryRows.getList("items[0].after.tags"));
+        // then nothing changed
+        assertEquals(List.of(summer, weekend), items.read(opv).get(opv.get(0)).getTagsList());
+
+        // when it runs for real (the same file again: forced)
+        long id = given().header("Authorization", Tokens.bearer("operator", operator)).multiPart("file", "untag.csv", sheet)
+                .multiPart("operationType", "tag_batch_remove").multiPart("force", "true").post("/batches").then()
+                .statusCode(201).extract().jsonPath().getLong("batch.batchId");
+        JsonPath done = awaitFinished(id);
+
+        // then the two good rows took their tags off, and each bad row failed with a stable code naming the field
+        assertEquals("partial_success", done.getString("status"), itemsOf(id).prettify());
+        assertEquals(2, done.getInt("successCount"));
+        assertEquals(2, done.getInt("failedCount"));
+        assertEquals(List.of(summer), items.read(opv).get(opv.get(0)).getTagsList());
+        assertEquals(List.of(), items.read(opv).get(opv.get(1)).getTagsList());
+        JsonPath rows = itemsOf(id);
+        assertEquals(List.of(summer, weekend), rows.getList("items[0].before.tags"));
+        assertEquals(List.of(summer), rows.getList("items[0].after.tags"));
+        assertEquals(4, rows.getInt("items[2].rowNo"));
+        assertEquals("UNKNOWN_TAG", rows.getString("items[2].errorCode"));
+        assertEquals("tags", rows.getString("items[2].errorField"));
+        assertEquals(5, rows.getInt("items[3].rowNo"));
+        assertEquals("TAG_INACTIVE", rows.getString("items[3].errorCode"));
+        assertEquals("tags", rows.getString("items[3].errorField"));
+
+        // like tag_batch_add, a tag removal is not undone as a batch
+        given().header("Authorization", Tokens.bearer("operator", operator)).post("/batches/" + id + "/undo")
+                .then().statusCode(409).body("code", org.hamcrest.Matchers.equalTo("NOT_UNDOABLE"));
     }
 
     @Test

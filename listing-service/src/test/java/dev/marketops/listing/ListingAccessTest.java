@@ -73,6 +73,8 @@ class ListingAccessTest {
     CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
     @ConfigProperty(name = "quarkus.grpc.server.test-port")
     int grpcPort;
+    @ConfigProperty(name = "marketops.test.config-url")
+    String configUrl;
 
     private static final String M1001 = Tokens.merchantBearer(501, HARBOUR_DEALS);
     private static final String M1002 = Tokens.merchantBearer(502, CITY_STAYS);
@@ -160,7 +162,8 @@ class ListingAccessTest {
                 () -> catalog.getItems(ItemRefs.newBuilder().addItemIds(item).build()).getItemsCount()));
         Actor other = new Actor(502, Roles.MERCHANT, Set.of(Roles.MERCHANT), CITY_STAYS, null, null);
         Actor owner = new Actor(501, Roles.MERCHANT, Set.of(Roles.MERCHANT), HARBOUR_DEALS, null, null);
-        AddTagsRequest tag = AddTagsRequest.newBuilder().addItemIds(item).addTags("isolation").build();
+        String isolation = CatalogueFixtures.tag(configUrl, "isolation");
+        AddTagsRequest tag = AddTagsRequest.newBuilder().addItemIds(item).addTags(isolation).build();
         assertEquals("NOT_FOUND", actingFor(other, () -> catalog.addTags(tag)).getResults(0).getErrorCode());
         AdjustInventoryRequest stock = AdjustInventoryRequest.newBuilder()
                 .addChanges(StockChange.newBuilder().setItemId(item).setMode("set").setQuantity(3)).build();
@@ -172,7 +175,7 @@ class ListingAccessTest {
         assertEquals(List.of(task), actingFor(other, () -> queries.getTasks(GetTasksRequest.newBuilder().addTaskIds(task).build()))
                 .getMissingTaskIdsList());
         assertEquals(task, actingFor(owner, () -> grpc.getTask(GetTaskRequest.newBuilder().setTaskId(task).build())).getTaskId());
-        as(M1001).get("/items/" + item).then().statusCode(200).body("shopId", equalTo(String.valueOf(HARBOUR_DEALS))).body("tags", hasItem("isolation"));
+        as(M1001).get("/items/" + item).then().statusCode(200).body("shopId", equalTo(String.valueOf(HARBOUR_DEALS))).body("tags", hasItem(isolation));
         asOperator().get("/items/" + item).then().statusCode(200);
         asOperator().body(Map.of("itemIds", List.of(item), "targetStatus", "offline")).post("/items/status").then().statusCode(200)
                 .body("succeeded", equalTo(1));

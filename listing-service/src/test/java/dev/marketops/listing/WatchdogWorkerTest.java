@@ -63,6 +63,9 @@ class WatchdogWorkerTest {
         assertEquals(failedBefore + 1, failedCount());
         assertEquals(new WatchdogWorker.Sweep(0, 0), watchdog.sweep(only), "a failed task is no longer watched");
         assertEquals(4, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + task + "' AND topic = 'listing.audit.pending'"));
+        // and escalated once, for NotificationWorker to tell the operators
+        assertEquals(1, count("SELECT count(*) FROM outbox_event WHERE msg_key = '" + task + "' AND topic = 'listing.task.escalated' "
+                + "AND event_type = 'escalated'"));
     }
 
     /** A new draft; a loaded machine can make the config lookup time out (503 CONFIG_UNAVAILABLE): ask again. */

@@ -10,6 +10,7 @@ import dev.marketops.platform.outbox.OutboxPublisher;
 import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.events.ListingEvent;
 import dev.marketops.proto.events.OperationBatchCompletedEvent;
+import dev.marketops.proto.events.SupplierSyncEvent;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -119,9 +120,9 @@ class NotificationWorkerTest {
             String first = inbox.getString("items[0].id");
             given().header("Authorization", Tokens.bearer("merchant", owner + 1)).post("/notifications/" + first + "/read")
                     .then().statusCode(404).body("code", org.hamcrest.Matchers.equalTo("NOTIFICATION_NOT_FOUND"));
-            given().header("Authorization", Tokens.bearer("operator", owner)).post("/notifications/" + first + "/read")
+            given().header("Authorization", Tokens.bearer("auditor", owner)).post("/notifications/" + first + "/read")
                     .then().statusCode(200).body("marked", org.hamcrest.Matchers.equalTo(1));
-            JsonPath unread = given().header("Authorization", Tokens.bearer("operator", owner)).queryParam("unread", true)
+            JsonPath unread = given().header("Authorization", Tokens.bearer("auditor", owner)).queryParam("unread", true)
                     .get("/notifications").then().statusCode(200).extract().jsonPath();
             assertEquals(List.of("batch.partial_success"), unread.getList("items.kind"));
             assertEquals(1, unread.getLong("unread"));
@@ -148,6 +149,67 @@ class NotificationWorkerTest {
                 given().header("Authorization", Tokens.bearer("admin", 73)).delete("/webhooks/" + hookId).then().statusCode(204);
             }
         }
+    }
+
+    /**
+     * A watchdog escalation (as listing-service's WatchdogWorker publishes it) reaches every operator's
+     * inbox once, and a supplier's failing pull (as supplier-sync-service publishes it) every supplier
+     * admin's: when it starts failing, not at each retry; nobody else's.
+     */
+    @Test
+    void anEscalationIsToldToTheOperatorsAndAFailingSupplierToTheSupplierAdminsOnceEach() throws Exception {
+        long taskId = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
+        String supplier = "NOTIFY_" + ThreadLocalRandom.current().nextInt(1_000_000_000);
+        long operator = 8_000_000 + ThreadLocalRandom.current().nextInt(1_000_000);
+        long supplierAdmin = operator + 1;
+        ListingEvent escalated = ListingEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setEventType("escalated")
+                .setTimestamp(System.currentTimeMillis()).setTaskId(taskId).setTaskCode("LT" + taskId).setTitle("Harbour cruise")
+                .setCategoryId(1200).setFromStatus(10).setToStatus(10).setAction("watchdog").setOwnerId(501)
+                .setSubStatus("audit_timeout").setReason("stuck in PENDING_AUDIT past its timeout after 3 retries").build();
+        ensureTopics("listing.task.escalated", "supplier.sync.failed");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(record("listing.task.escalated", taskId, escalated.getEventId(), escalated.toByteArray())).get();
+            // the supplier's pull fails twice in a row: the first is news, the retry's failure is not
+            for (int failures = 1; failures <= 2; failures++) {
+                SupplierSyncEvent failed = SupplierSyncEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setTimestamp(System.currentTimeMillis()).setEventType("pull_failed").setSupplierCode(supplier)
+                        .setCategoryCode("HOTEL").setSyncMode("pull").setChannel("pull").setReasonCode("TIMEOUT")
+                        .setReason("TIMEOUT: request timed out").setConsecutiveFailures(failures)
+                        .setNextAttemptAt(System.currentTimeMillis() + 2000L * failures).setLagSeconds(-1).build();
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>("supplier.sync.failed", supplier, failed.toByteArray());
+                r.headers().add(OutboxPublisher.HEADER_EVENT_ID, failed.getEventId().getBytes(StandardCharsets.UTF_8));
+                producer.send(r).get();
+            }
+        }
+
+        await(() -> !about(inbox("operator", operator), "listing_task", String.valueOf(taskId)).isEmpty(),
+                "the escalation in an operator's inbox");
+        await(() -> !about(inbox("supplier_admin", supplierAdmin), "supplier", supplier).isEmpty(),
+                "the supplier's failure in a supplier admin's inbox");
+        Thread.sleep(1500); // time for the second failure to have been consumed (it must not add a notice)
+
+        List<Map<String, Object>> escalation = about(inbox("operator", operator), "listing_task", String.valueOf(taskId));
+        assertEquals(1, escalation.size(), escalation.toString());
+        assertEquals("listing.escalated", escalation.get(0).get("kind"));
+        assertTrue(String.valueOf(escalation.get(0).get("title")).contains("audit_timeout"), escalation.toString());
+        List<Map<String, Object>> failing = about(inbox("supplier_admin", supplierAdmin), "supplier", supplier);
+        assertEquals(1, failing.size(), failing.toString());
+        assertEquals("supplier.sync_failed", failing.get(0).get("kind"));
+        assertTrue(String.valueOf(failing.get(0).get("body")).contains("TIMEOUT"), failing.toString());
+        // another operator gets it too, once however often the inbox is opened; other roles do not
+        assertEquals(1, about(inbox("operator", operator + 2), "listing_task", String.valueOf(taskId)).size());
+        assertEquals(1, about(inbox("operator", operator + 2), "listing_task", String.valueOf(taskId)).size());
+        assertEquals(0, about(inbox("operator", operator), "supplier", supplier).size());
+        assertEquals(0, about(inbox("supplier_admin", supplierAdmin), "listing_task", String.valueOf(taskId)).size());
+        assertEquals(0, about(inbox("merchant", 501), "listing_task", String.valueOf(taskId)).size());
+        // read by one operator, still unread for the other
+        String id = String.valueOf(escalation.get(0).get("id"));
+        given().header("Authorization", Tokens.bearer("operator", operator)).post("/notifications/" + id + "/read")
+                .then().statusCode(200).body("marked", org.hamcrest.Matchers.equalTo(1));
+        assertEquals(null, about(inbox("operator", operator + 2), "listing_task", String.valueOf(taskId)).get(0).get("readAt"));
     }
 
     @Test
@@ -184,9 +246,20 @@ class NotificationWorkerTest {
         }
     }
 
+    /** The inbox of a user whose role gets no role notices (an auditor), so only what was sent to them personally. */
     private static JsonPath inbox(long user) {
-        return given().header("Authorization", Tokens.bearer("operator", user)).get("/notifications")
+        return inbox("auditor", user);
+    }
+
+    private static JsonPath inbox(String role, long user) {
+        return given().header("Authorization", Tokens.bearer(role, user)).queryParam("limit", 200).get("/notifications")
                 .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The notifications of the inbox about one subject. */
+    private static List<Map<String, Object>> about(JsonPath inbox, String subjectType, String subjectId) {
+        List<Map<String, Object>> items = inbox.getList("items");
+        return items.stream().filter(i -> subjectType.equals(i.get("subjectType")) && subjectId.equals(i.get("subjectId"))).toList();
     }
 
     private String delivery(long subscription, String eventId) {

@@ -14,6 +14,13 @@ import dev.marketops.platform.testing.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +29,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +67,7 @@ class PartitionLifecycleTest {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             st.execute("DELETE FROM archived_partition WHERE table_schema = '" + SCHEMA + "'");
+            deleteExports();
             st.execute("DROP TABLE IF EXISTS archive." + SCHEMA + "__events_203101, archive." + SCHEMA + "__events_203102");
             st.execute("CREATE SCHEMA " + SCHEMA);
             st.execute("""
@@ -135,6 +144,22 @@ class PartitionLifecycleTest {
         assertEquals(2L, count("SELECT row_count FROM archived_partition WHERE table_schema = 'lifecycle_probe' AND month = '2031-01-01'"));
         assertEquals(2L, count("SELECT row_count FROM lifecycle_run WHERE job = 'data-archive' AND table_schema = 'lifecycle_probe' "
                 + "AND partitions = '{events_203101}'"));
+        // and January was exported as a file before it left: CSV with a header, gzip'd, recorded with the month and the run
+        Path january = Path.of(text("SELECT export_path FROM archived_partition WHERE table_schema = 'lifecycle_probe' AND month = '2031-01-01'"));
+        assertEquals(EXPORTS.resolve("lifecycle_probe/events/events_203101.csv.gz"), january);
+        List<String> csv = gunzip(january);
+        assertEquals("id,happened_at,note", csv.get(0));
+        assertEquals(List.of("jan-early", "jan-last-second"), csv.subList(1, csv.size()).stream().map(l -> l.substring(l.lastIndexOf(',') + 1)).toList());
+        assertEquals(2L, count("SELECT export_rows FROM archived_partition WHERE table_schema = 'lifecycle_probe' AND month = '2031-01-01' "
+                + "AND export_bytes = " + Files.size(january) + " AND exported_at = '2031-04-10T00:00:00Z'"));
+        assertTrue(text("SELECT detail FROM lifecycle_run WHERE job = 'data-archive' AND table_schema = 'lifecycle_probe' "
+                + "AND partitions = '{events_203101}'").contains(january.toString()));
+        // a month archived without its file (before export was turned on) is exported before it may be dropped
+        Files.delete(january);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE archived_partition SET export_path = NULL, export_bytes = NULL, export_rows = NULL, exported_at = NULL "
+                    + "WHERE table_schema = 'lifecycle_probe' AND month = '2031-01-01'");
+        }
         // archived months are not dropped before their own retention (1 month after leaving)
         assertEquals(ClusterSingleton.RunResult.RAN, dropArchived.run());
         assertTrue(exists("archive.lifecycle_probe__events_203101"));
@@ -146,6 +171,11 @@ class PartitionLifecycleTest {
         clock.set(Instant.parse("2031-05-20T00:00:00Z"));
         assertEquals(ClusterSingleton.RunResult.RAN, dropArchived.run());
         assertFalse(exists("archive.lifecycle_probe__events_203101"));
+        assertEquals(3, gunzip(january).size(), "January's file, made again before its table was dropped");
+        assertTrue(text("SELECT detail FROM lifecycle_run WHERE job = 'deleted-table-cleanup' AND table_schema = 'lifecycle_probe' "
+                + "AND ran_at = '2031-05-20T00:00:00Z'").contains(january.toString()));
+        assertEquals(january.toString(), text("SELECT export_path FROM archived_partition WHERE table_schema = 'lifecycle_probe' "
+                + "AND month = '2031-01-01' AND exported_at = '2031-05-20T00:00:00Z'"));
         assertTrue(exists("archive.lifecycle_probe__events_203102"));
         assertEquals(1L, count("SELECT count(*) FROM archived_partition WHERE table_schema = 'lifecycle_probe' "
                 + "AND month = '2031-01-01' AND dropped_at = '2031-05-20T00:00:00Z'"));
@@ -168,6 +198,81 @@ class PartitionLifecycleTest {
         assertEquals(List.of(1L, 2L, 3L), ids());
         assertEquals(2L, count("SELECT row_count FROM lifecycle_run WHERE job = 'data-cleanup' AND table_schema = 'lifecycle_probe' "
                 + "AND ran_at = '2031-06-30T00:00:00Z'"));
+    }
+
+    /**
+     * Listing tasks soft-deleted through listing-service (DELETE /listings/{id} sets deleted_at) are
+     * purged by DataCleanupWorker once their 90 days (soft_delete_table) are over, and only then.
+     * The rows are put in listing's table here, as listing-service leaves them.
+     */
+    @Test
+    void softDeletedListingTasksArePurgedAfterTheirNinetyDays() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(exists("listing.listing_task"), "listing-service's schema is migrated in this database");
+        long base = java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 50, 1L << 58);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE soft_delete_table SET enabled = (table_schema = 'listing' AND table_name = 'listing_task')");
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO listing.listing_task (task_id, task_code, task_type, category_id, title, source_type, source_user_type, deleted_at)
+                    VALUES (?, 'PURGE' || ?, 'single_create', 1200, 'purge probe', 'merchant_portal', 'merchant', ?)""")) {
+                Instant[] deleted = {now.minus(java.time.Duration.ofDays(91)), now.minus(java.time.Duration.ofDays(89)), null};
+                for (int i = 0; i < deleted.length; i++) {
+                    ps.setLong(1, base + i);
+                    ps.setLong(2, base + i);
+                    ps.setTimestamp(3, deleted[i] == null ? null : java.sql.Timestamp.from(deleted[i]));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        try {
+            clock.set(now);
+            assertEquals(ClusterSingleton.RunResult.RAN, cleanup.run());
+            assertEquals(List.of(base + 1, base + 2), longs("SELECT task_id FROM listing.listing_task WHERE task_id BETWEEN " + base
+                    + " AND " + (base + 2) + " ORDER BY task_id"));
+            assertTrue(count("SELECT row_count FROM lifecycle_run WHERE job = 'data-cleanup' AND table_schema = 'listing' "
+                    + "AND table_name = 'listing_task' AND outcome = 'succeeded' AND ran_at = '" + now + "'") >= 1);
+        } finally {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM listing.listing_task WHERE task_id BETWEEN " + base + " AND " + (base + 2));
+            }
+        }
+    }
+
+    private List<Long> longs(String sql) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /** The test profile's export directory (marketops.lifecycle.archive-export.dir), as the job resolves it. */
+    static final Path EXPORTS = Path.of("target/archive-export").toAbsolutePath();
+
+    private static void deleteExports() {
+        Path dir = EXPORTS.resolve(SCHEMA);
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static List<String> gunzip(Path file) throws IOException {
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+            return in.lines().toList();
+        }
+    }
+
+    private String text(String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private void insert(String... timeAndNote) throws SQLException {

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketops.platform.testing.SampleListings;
 import dev.marketops.platform.testing.Tokens;
+import dev.marketops.proto.catalog.AddTagsRequest;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
 import dev.marketops.proto.catalog.PriceChange;
+import dev.marketops.proto.catalog.RemoveTagsRequest;
 import dev.marketops.proto.catalog.StockChange;
 import dev.marketops.proto.catalog.ChangeStatusRequest;
 import dev.marketops.proto.catalog.CreateItemsRequest;
@@ -42,6 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +70,8 @@ class CatalogueFleetTest {
     org.elasticsearch.client.RestClient es;
     @Inject
     io.agroal.api.AgroalDataSource db;
+    @ConfigProperty(name = "marketops.test.config-url")
+    String configUrl;
 
     // Generous deadlines: the peers are cold JVMs on a shared 2-core machine.
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -175,6 +180,46 @@ class CatalogueFleetTest {
                 .body("priceCents", equalTo((int) hotelNow.getMinPriceCents()));
         assertEquals(Long.toString(hotelNow.getVersion()), field(hotel, "version"));
         staff().get("/items/" + Long.MAX_VALUE).then().statusCode(404).body("code", equalTo("ITEM_NOT_FOUND"));
+    }
+
+    @Test
+    void tagChangesOfTheCatalogueReachRedisAndTheIndexAndRankByTagPriority() throws Exception {
+        // given two online items of a fresh shop and two tags of the tag table
+        long tagShop = shop + 2;
+        List<Long> items = publish(tagShop, List.of(SampleListings.TOPUP, SampleListings.OPV));
+        long topup = items.get(0), voucher = items.get(1);
+        String run = Long.toString(tagShop, 36);
+        String hot = tag("hot-" + run, "hot", 50), spring = tag("spring-" + run, "seasonal", 90);
+        await("online in search", () -> search(Map.of("shopId", Long.toString(tagShop))).getLong("total") == 2);
+
+        // when the catalogue tags both items hot and the voucher spring too (item.changed)
+        ok(catalog.withDeadlineAfter(30, TimeUnit.SECONDS).addTags(AddTagsRequest.newBuilder().addItemIds(topup).addItemIds(voucher)
+                .addTags(hot).setOperatorId(1).build()).getResults(1));
+        ok(catalog.withDeadlineAfter(30, TimeUnit.SECONDS).addTags(AddTagsRequest.newBuilder().addItemIds(voucher)
+                .addTags(spring).setOperatorId(1).build()).getResults(0));
+
+        // then Redis and the index follow, and search filters by tag and ranks by the best tag's priority
+        await("tags in Redis", () -> String.valueOf(field(voucher, "tags")).contains(spring) && String.valueOf(field(topup, "tags")).contains(hot));
+        await("ranked by tag priority", () -> search(Map.of("shopId", Long.toString(tagShop), "tags", hot, "sort", "tag_priority"))
+                .getList("items.itemId", Long.class).equals(List.of(voucher, topup)));
+        assertEquals(List.of(voucher), search(Map.of("shopId", Long.toString(tagShop), "tags", hot + "," + spring))
+                .getList("items.itemId", Long.class));
+
+        // when spring is taken off the voucher again
+        ok(catalog.withDeadlineAfter(30, TimeUnit.SECONDS).removeTags(RemoveTagsRequest.newBuilder().addItemIds(voucher)
+                .addTags(spring).setOperatorId(1).build()).getResults(0));
+
+        // then both projections drop it
+        await("spring gone from Redis", () -> !String.valueOf(field(voucher, "tags")).contains(spring));
+        await("spring gone from the index", () -> search(Map.of("shopId", Long.toString(tagShop), "tags", spring)).getLong("total") == 0);
+        assertEquals(2L, search(Map.of("shopId", Long.toString(tagShop), "tags", hot)).getLong("total"));
+    }
+
+    /** A tag of config-service's tag table (the catalogue takes only its active codes). */
+    private String tag(String code, String type, int priority) {
+        given().baseUri(configUrl).header("Authorization", Tokens.bearer("admin", 1)).contentType("application/json")
+                .body(Map.of("code", code, "name", code, "type", type, "priority", priority)).post("/tags").then().statusCode(201);
+        return code;
     }
 
     private List<Long> publish(long shop, List<Long> categories) throws Exception {

@@ -76,6 +76,10 @@ class SupplierPullTest {
             assertEquals(code + "-BAD", bad.getString("externalId[" + at + "]"));
             assertTrue(reasons.contains("PAGE_FAILED"), reasons.toString());
             assertTrue(reasons.contains("TIMEOUT"), reasons.toString());
+            // each stopped pull is announced for the supplier admins' notices (the 500, then the timeout), each page's outcome
+            // for the statistics (the three pages, then the empty last one), with the state that recorded them
+            assertEquals(2, count("SELECT count(*) FROM outbox_event WHERE topic = 'supplier.sync.failed' AND msg_key = ?", code));
+            assertTrue(count("SELECT count(*) FROM outbox_event WHERE topic = 'supplier.sync.applied' AND msg_key = ?", code) >= 3);
             SupplierRegistryTest.admin().queryParam("status", "pending").get("/suppliers/" + code + "/items").then().statusCode(200)
                     .body("total", org.hamcrest.Matchers.equalTo(24));
 

@@ -5,5 +5,5 @@ package dev.marketops.batch.batch;
  * and applies a chunk of rows; adding an operation is a value here plus that class.
  */
 public enum OperationType {
-    LISTING_UPLOAD, PRICE_ADJUST, INVENTORY_UPDATE, ITEM_EDIT, STATUS_CHANGE, VOUCHER_CODE_IMPORT, TAG_BATCH_ADD, HISTORY_RESTORE
+    LISTING_UPLOAD, PRICE_ADJUST, INVENTORY_UPDATE, ITEM_EDIT, STATUS_CHANGE, VOUCHER_CODE_IMPORT, TAG_BATCH_ADD, TAG_BATCH_REMOVE, HISTORY_RESTORE
 }

@@ -13,6 +13,7 @@ import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
 import dev.marketops.proto.catalog.ItemSnapshots;
+import dev.marketops.proto.catalog.RemoveTagsRequest;
 import dev.marketops.proto.catalog.StreamItemsRequest;
 import dev.marketops.proto.catalog.VoucherCodeChunk;
 import dev.marketops.proto.catalog.VoucherImportReply;
@@ -80,6 +81,10 @@ public class CatalogClient {
 
     public ItemResults addTags(AddTagsRequest r) {
         return c().addTags(r);
+    }
+
+    public ItemResults removeTags(RemoveTagsRequest r) {
+        return c().removeTags(r);
     }
 
     public ItemResults restoreItems(dev.marketops.proto.catalog.RestoreItemsRequest r) {

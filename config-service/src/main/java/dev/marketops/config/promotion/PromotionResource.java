@@ -40,11 +40,26 @@ public class PromotionResource {
     }
 
     private final PromotionService promotions;
+    private final PromotionBatch batch;
     private final Caller caller;
 
-    public PromotionResource(PromotionService promotions, Caller caller) {
+    public PromotionResource(PromotionService promotions, PromotionBatch batch, Caller caller) {
         this.promotions = promotions;
+        this.batch = batch;
         this.caller = caller;
+    }
+
+    /**
+     * Many activities created, edited and ended at once (at most 1,000 rows), all or nothing; with
+     * {@code dryRun: true} every row is checked and nothing kept. A refused request is a 400
+     * PROMOTION_BATCH_REFUSED problem listing every row with its status, and the failing ones with
+     * code, field and reason.
+     */
+    @POST
+    @Path("/batch")
+    @PermissionsAllowed(Permission.Names.PROMOTION_WRITE)
+    public PromotionBatch.Result batch(PromotionBatch.Request body) {
+        return batch.run(body, caller.userId());
     }
 
     @GET

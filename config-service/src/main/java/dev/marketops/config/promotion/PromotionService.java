@@ -41,7 +41,9 @@ public class PromotionService {
         return Promotion.list("status = 'active' and endsAt > ?1 order by priority desc, id", OffsetDateTime.now());
     }
 
-    @Transactional
+    // a refused input changes nothing before it is refused, so it need not doom a surrounding transaction
+    // (PromotionBatch checks every row of a request in one transaction and reports them all)
+    @Transactional(dontRollbackOn = ApiProblem.class)
     public Promotion create(PromotionInput in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
@@ -55,7 +57,9 @@ public class PromotionService {
         return p;
     }
 
-    @Transactional
+    // a refused input changes nothing before it is refused, so it need not doom a surrounding transaction
+    // (PromotionBatch checks every row of a request in one transaction and reports them all)
+    @Transactional(dontRollbackOn = ApiProblem.class)
     public Promotion update(long id, PromotionInput in, long by) {
         if (in == null) {
             throw ApiProblem.badRequest("MISSING_BODY", "a JSON body is required");
@@ -71,7 +75,9 @@ public class PromotionService {
     }
 
     /** Ends the activity now: the read side stops applying it at once (it reads ends_at). */
-    @Transactional
+    // a refused input changes nothing before it is refused, so it need not doom a surrounding transaction
+    // (PromotionBatch checks every row of a request in one transaction and reports them all)
+    @Transactional(dontRollbackOn = ApiProblem.class)
     public Promotion end(long id, long by) {
         Promotion p = Promotion.<Promotion>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).orElseThrow(() -> unknown(id));
         if (p.status.equals("ended")) {

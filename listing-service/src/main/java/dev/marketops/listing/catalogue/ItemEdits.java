@@ -16,6 +16,7 @@ import dev.marketops.proto.catalog.EditItemsRequest;
 import dev.marketops.proto.catalog.ItemEdit;
 import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.RemoveTagsRequest;
 import dev.marketops.validation.ListingValidator;
 import dev.marketops.validation.ValidationLevel;
 import dev.marketops.validation.ValidationResult;
@@ -35,13 +36,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Batch edits of catalogue items: EditItems (title and attributes, validated with the
- * category's rules of the validation module, main seed 4.2) and AddTags. Each chunk is read
- * with two statements, decided in request order and written set-based; a dry run decides the
- * same way and writes nothing.
+ * category's rules of the validation module, main seed 4.2), AddTags and RemoveTags (codes of
+ * config-service's tag table, {@link TagTable}; relations kept by {@link ItemTags}). Each chunk
+ * is read with two statements, decided in request order and written set-based; a dry run
+ * decides the same way and writes nothing.
  */
 @ApplicationScoped
 public class ItemEdits {
@@ -58,6 +61,8 @@ public class ItemEdits {
     CategoryDirectory categories;
     @Inject
     ProductHistory history;
+    @Inject
+    TagTable tagTable;
 
     private final ListingValidator validator = ListingValidator.standard(Clock.systemUTC());
 
@@ -297,18 +302,60 @@ public class ItemEdits {
         return versions;
     }
 
-    // ---- AddTags ---------------------------------------------------------------------------
+    // ---- AddTags / RemoveTags ----------------------------------------------------------------
 
     /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
     public ItemResults addTags(AddTagsRequest r, Long shopScope) {
-        if (r.getItemIdsCount() == 0) {
+        return changeTags(TagChange.ADD, r.getItemIdsList(), r.getTagsList(), r.getBatchId(), r.getOperatorId(), r.getDryRun(), shopScope);
+    }
+
+    /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
+    public ItemResults removeTags(RemoveTagsRequest r, Long shopScope) {
+        return changeTags(TagChange.REMOVE, r.getItemIdsList(), r.getTagsList(), r.getBatchId(), r.getOperatorId(), r.getDryRun(), shopScope);
+    }
+
+    /** What a tag command does to an item's tags: the list after, and the one statement for a chunk. */
+    private enum TagChange {
+        // appended in order, each tag once
+        ADD("""
+                UPDATE item i SET tags = ARRAY(SELECT x.t FROM unnest(i.tags || ?::text[]) WITH ORDINALITY AS x(t, n)
+                                               GROUP BY x.t ORDER BY min(x.n)),
+                    version = i.version + 1, updated_at = now()
+                WHERE i.item_id = ANY(?) RETURNING i.item_id, i.version"""),
+        // the others keep their order
+        REMOVE("""
+                UPDATE item i SET tags = ARRAY(SELECT x.t FROM unnest(i.tags) WITH ORDINALITY AS x(t, n)
+                                               WHERE x.t <> ALL(?::text[]) ORDER BY x.n),
+                    version = i.version + 1, updated_at = now()
+                WHERE i.item_id = ANY(?) RETURNING i.item_id, i.version""");
+
+        final String sql;
+
+        TagChange(String sql) {
+            this.sql = sql;
+        }
+
+        LinkedHashSet<String> after(List<String> has, Set<String> tags) {
+            LinkedHashSet<String> now = new LinkedHashSet<>(has);
+            if (this == ADD) {
+                now.addAll(tags);
+            } else {
+                now.removeAll(tags);
+            }
+            return now;
+        }
+    }
+
+    private ItemResults changeTags(TagChange change, List<Long> itemIds, List<String> requested, long batchId, long operatorId,
+                                   boolean dryRun, Long shopScope) {
+        if (itemIds.isEmpty()) {
             throw ApiProblem.missingField("item_ids");
         }
-        if (r.getItemIdsCount() > MAX_ROWS) {
-            throw ApiProblem.invalidField("item_ids", "at most " + MAX_ROWS + " per call", r.getItemIdsCount());
+        if (itemIds.size() > MAX_ROWS) {
+            throw ApiProblem.invalidField("item_ids", "at most " + MAX_ROWS + " per call", itemIds.size());
         }
         Set<String> tags = new LinkedHashSet<>();
-        for (String t : r.getTagsList()) {
+        for (String t : requested) {
             String tag = t.trim();
             if (tag.isEmpty() || tag.length() > MAX_TAG) {
                 throw ApiProblem.invalidField("tags", "each tag must be 1.." + MAX_TAG + " characters", t);
@@ -318,12 +365,20 @@ public class ItemEdits {
         if (tags.isEmpty()) {
             throw ApiProblem.missingField("tags");
         }
+        Optional<TagTable.Refusal> refused = tagTable.refusal(tags);
+        if (refused.isPresent()) { // every item asked for these tags: each one is refused, naming the field
+            ItemResult[] out = new ItemResult[itemIds.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Results.error(i, itemIds.get(i), 0, refused.get().code(), "tags", refused.get().message(), false);
+            }
+            return Results.of(out);
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = ds.getConnection()) {
                 Map<Long, Object[]> found = new HashMap<>(); // item -> {status, version, tags}
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT item_id, status, version, tags FROM item i WHERE item_id = ANY(?)" + Sql.IN_SCOPE + " FOR UPDATE")) {
-                    ps.setArray(1, Sql.longs(c, r.getItemIdsList()));
+                    ps.setArray(1, Sql.longs(c, itemIds));
                     Sql.scope(ps, 2, shopScope);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -335,19 +390,14 @@ public class ItemEdits {
                 for (Map.Entry<Long, Object[]> e : found.entrySet()) {
                     @SuppressWarnings("unchecked")
                     List<String> has = (List<String>) e.getValue()[2];
-                    if (!"deleted".equals(e.getValue()[0]) && !has.containsAll(tags)) {
+                    if (!"deleted".equals(e.getValue()[0]) && !change.after(has, tags).equals(new LinkedHashSet<>(has))) {
                         todo.add(e.getKey());
                     }
                 }
                 Map<Long, Long> versions = new HashMap<>();
-                ProductHistory.Capture captured = todo.isEmpty() || r.getDryRun() ? null : history.capture(c, todo);
-                if (!todo.isEmpty() && !r.getDryRun()) {
-                    // One statement for the chunk: appended in order, each tag once.
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            UPDATE item i SET tags = ARRAY(SELECT x.t FROM unnest(i.tags || ?::text[]) WITH ORDINALITY AS x(t, n)
-                                                           GROUP BY x.t ORDER BY min(x.n)),
-                                version = i.version + 1, updated_at = now()
-                            WHERE i.item_id = ANY(?) RETURNING i.item_id, i.version""")) {
+                ProductHistory.Capture captured = todo.isEmpty() || dryRun ? null : history.capture(c, todo);
+                if (!todo.isEmpty() && !dryRun) {
+                    try (PreparedStatement ps = c.prepareStatement(change.sql)) {
                         ps.setArray(1, Sql.texts(c, tags));
                         ps.setArray(2, Sql.longs(c, todo));
                         try (ResultSet rs = ps.executeQuery()) {
@@ -356,17 +406,19 @@ public class ItemEdits {
                             }
                         }
                     }
+                    ItemTags.follow(c, todo, operatorId);
                 }
                 if (captured != null) {
                     Map<Long, Integer> rows = new HashMap<>();
-                    for (int i = 0; i < r.getItemIdsCount(); i++) {
-                        rows.putIfAbsent(r.getItemIds(i), i);
+                    for (int i = 0; i < itemIds.size(); i++) {
+                        rows.putIfAbsent(itemIds.get(i), i);
                     }
-                    captured.record(c, ChangeType.TAG, ChangeCause.batch(r.getBatchId(), null, r.getOperatorId()), rows);
+                    captured.record(c, ChangeType.TAG, ChangeCause.batch(batchId, null, operatorId), rows);
                 }
-                ItemResult[] out = new ItemResult[r.getItemIdsCount()];
+                Set<Long> changing = new java.util.HashSet<>(todo);
+                ItemResult[] out = new ItemResult[itemIds.size()];
                 for (int i = 0; i < out.length; i++) {
-                    long id = r.getItemIds(i);
+                    long id = itemIds.get(i);
                     Object[] f = found.get(id);
                     if (f == null) {
                         out[i] = Results.error(i, id, 0, "NOT_FOUND", "item_id", "no item " + id, false);
@@ -375,14 +427,13 @@ public class ItemEdits {
                     } else {
                         @SuppressWarnings("unchecked")
                         List<String> has = (List<String>) f[2];
-                        LinkedHashSet<String> now = new LinkedHashSet<>(has);
-                        now.addAll(tags);
-                        long v = todo.contains(id) ? versions.getOrDefault(id, (long) f[1] + 1) : (long) f[1];
-                        out[i] = Results.ok(i, id, 0, v).toBuilder().setBeforeJson(tagsJson(has)).setAfterJson(tagsJson(now)).build();
+                        long v = changing.contains(id) ? versions.getOrDefault(id, (long) f[1] + 1) : (long) f[1];
+                        out[i] = Results.ok(i, id, 0, v).toBuilder().setBeforeJson(tagsJson(has))
+                                .setAfterJson(tagsJson(change.after(has, tags))).build();
                     }
                 }
-                if (!r.getDryRun()) {
-                    announce(versions.keySet(), versions, "tags", r.getBatchId(), r.getOperatorId());
+                if (!dryRun) {
+                    announce(versions.keySet(), versions, "tags", batchId, operatorId);
                 }
                 return Results.of(out);
             }

@@ -25,6 +25,7 @@ import dev.marketops.proto.catalog.EditItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshots;
+import dev.marketops.proto.catalog.RemoveTagsRequest;
 import dev.marketops.proto.catalog.StreamItemsRequest;
 import dev.marketops.proto.catalog.VoucherCodeChunk;
 import dev.marketops.proto.catalog.VoucherImportReply;
@@ -147,6 +148,12 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Blocking
     public Uni<ItemResults> addTags(AddTagsRequest r) {
         return GrpcProblems.call(() -> edits.addTags(r, scope()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ItemResults> removeTags(RemoveTagsRequest r) {
+        return GrpcProblems.call(() -> edits.removeTags(r, scope()));
     }
 
     @Override

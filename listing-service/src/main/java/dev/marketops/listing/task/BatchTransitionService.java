@@ -121,7 +121,7 @@ public class BatchTransitionService {
                     FROM unnest(?::bigint[], ?::bigint[]) AS u(task_id, item_id),
                          unnest(?::smallint[], ?::smallint[]) AS m(from_status, to_status),
                          listing_task prev
-                    WHERE t.task_id = u.task_id AND t.status = m.from_status AND prev.task_id = t.task_id
+                    WHERE t.task_id = u.task_id AND t.status = m.from_status AND prev.task_id = t.task_id AND t.deleted_at IS NULL
                     RETURNING t.task_id, m.from_status, t.status, t.version, t.task_code, t.category_id, t.batch_id, t.item_id,
                         t.source_type, t.source_user_type, t.title, t.created_by,
                         extract(epoch FROM t.updated_at - prev.updated_at)""")) {
@@ -168,7 +168,7 @@ public class BatchTransitionService {
         if (rest.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, status, item_id FROM listing_task WHERE task_id = ANY(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, status, item_id FROM listing_task WHERE task_id = ANY(?) AND deleted_at IS NULL")) {
             ps.setArray(1, c.createArrayOf("bigint", rest.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -165,6 +165,24 @@ public class ListingResource {
         return TaskView.of(tasks.edit(taskId, body.expectedVersion(), body.title(), body.itemData(), caller.userId(), caller.type()));
     }
 
+    /**
+     * The soft delete of a draft, rejected or offline task ({@code expectedVersion} required, as
+     * for every change): 204; from another state 409 ILLEGAL_TRANSITION, an outdated version 409
+     * STALE_VERSION; a deleted task, or another shop's, is unknown (404).
+     */
+    @jakarta.ws.rs.DELETE
+    @Path("/{taskId}")
+    @PermissionsAllowed(Permission.Names.LISTING_WRITE)
+    public Response delete(@PathParam("taskId") long taskId, @QueryParam("expectedVersion") Long expectedVersion,
+                           @QueryParam("reason") String reason) {
+        if (expectedVersion == null) {
+            throw ApiProblem.missingField("expectedVersion");
+        }
+        tasks.get(taskId, scope());
+        tasks.delete(taskId, TransitionContext.of(expectedVersion, caller.userId(), caller.type(), reason));
+        return Response.noContent().build();
+    }
+
     /** A single draft; the body's creatorId/merchantId may only repeat the caller, shopId is required unless a merchant creates. */
     @POST
     @PermissionsAllowed(Permission.Names.LISTING_WRITE)

@@ -1,6 +1,7 @@
 package dev.marketops.listing.task;
 
 import static dev.marketops.listing.task.ListingAction.APPROVE;
+import static dev.marketops.listing.task.ListingAction.DELETE;
 import static dev.marketops.listing.task.ListingAction.EDIT;
 import static dev.marketops.listing.task.ListingAction.MAINTAIN;
 import static dev.marketops.listing.task.ListingAction.OFFLINE;
@@ -42,6 +43,11 @@ public final class ListingStateMachine {
         }
         allow(ListingStatus.MAINTAIN, OFFLINE, ListingStatus.OFFLINE);
         allow(ListingStatus.OUT_OF_STOCK, OFFLINE, ListingStatus.OFFLINE);
+        // A soft delete keeps the status; only tasks nobody works on any more may go: a draft, a
+        // rejected task and an offline one (not while audit, publishing or the shop depend on it).
+        for (ListingStatus idle : new ListingStatus[] {DRAFT, REJECTED, ListingStatus.OFFLINE}) {
+            allow(idle, DELETE, idle);
+        }
     }
 
     private ListingStateMachine() {
@@ -58,6 +64,10 @@ public final class ListingStateMachine {
 
     public static boolean editable(ListingStatus status) {
         return next(status, EDIT).isPresent();
+    }
+
+    public static boolean deletable(ListingStatus status) {
+        return next(status, DELETE).isPresent();
     }
 
     /** The actions allowed from a state, for clients that show buttons. */

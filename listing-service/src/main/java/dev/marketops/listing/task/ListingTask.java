@@ -10,10 +10,17 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.SQLRestriction;
 import org.hibernate.type.SqlTypes;
 
+/**
+ * A listing task. Soft-deleted tasks (deleted_at set, DataCleanupWorker purges them after their
+ * retention) are invisible to every entity read and query of this class: unknown to reads, absent
+ * from lists, no longer transitioned.
+ */
 @Entity
 @Table(name = "listing_task")
+@SQLRestriction("deleted_at IS NULL")
 public class ListingTask extends PanacheEntityBase {
 
     @Id
@@ -72,12 +79,17 @@ public class ListingTask extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
 
     public ListingStatus state() {
         return ListingStatus.ofCode(status);
     }
 
+    /** Deleted tasks included: an idempotency key stays taken by the task it created. */
+    @SuppressWarnings("unchecked")
     public static Optional<ListingTask> byIdempotencyKey(String key) {
-        return find("idempotencyKey", key).firstResultOptional();
+        return getEntityManager().createNativeQuery("SELECT * FROM listing_task WHERE idempotency_key = ?1", ListingTask.class)
+                .setParameter(1, key).getResultStream().findFirst();
     }
 }

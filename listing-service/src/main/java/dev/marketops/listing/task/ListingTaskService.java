@@ -216,6 +216,27 @@ public class ListingTaskService {
         return failed;
     }
 
+    /**
+     * Soft-deletes a task (ListingStateMachine says from which states): deleted_at is set, the
+     * version moves on, and the history row and the lifecycle event ("deleted") are written with it.
+     * Afterwards the task is unknown to reads and lists; DataCleanupWorker purges it after retention.
+     */
+    public ListingTask delete(long taskId, TransitionContext ctx) {
+        return OptimisticWrites.run(taskId, () -> {
+            ListingTask t = get(taskId);
+            checkVersion(t, ctx.expectedVersion());
+            ListingStatus from = t.state();
+            if (!ListingStateMachine.deletable(from)) {
+                throw illegal(t, from, ListingAction.DELETE);
+            }
+            t.updatedAt = OffsetDateTime.now();
+            t.deletedAt = t.updatedAt;
+            ListingTask.flush();
+            record(t, from, ListingAction.DELETE, ctx);
+            return t;
+        });
+    }
+
     /** Edits title and attributes; allowed only while the task is a draft or rejected. */
     public ListingTask edit(long taskId, Long expectedVersion, String title, Map<String, Object> itemData, Long operatorId,
                             String operatorType) {
@@ -326,6 +347,10 @@ public class ListingTaskService {
     }
 
     private static Created replay(ListingTask earlier, String requestHash, String key) {
+        if (earlier.deletedAt != null) {
+            throw ApiProblem.conflict("TASK_DELETED", "idempotency key " + key + " created a task that was deleted since")
+                    .with("taskId", earlier.taskId);
+        }
         if (earlier.requestHash != null && !earlier.requestHash.equals(requestHash)) {
             throw new ApiProblem(422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused",
                     "idempotency key " + key + " was used for a different request")

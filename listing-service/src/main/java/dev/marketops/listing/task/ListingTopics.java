@@ -11,6 +11,8 @@ public final class ListingTopics {
     public static final String PUBLISHED = "listing.published";
     /** Approved tasks of a batch, announced together (ListingBatchEvent chunks of at most 1,000 ids). */
     public static final String BATCH_AUDITED = "listing.batch.audited";
+    /** WatchdogWorker gave up on a stuck task (ListingEvent with sub_status and reason): operators are told. */
+    public static final String ESCALATED = "listing.task.escalated";
 
     /** The flow topic an action hands the task to, besides the lifecycle feed. */
     public static java.util.Optional<String> flowTopic(ListingAction action) {
@@ -31,6 +33,7 @@ public final class ListingTopics {
             case REJECT -> "rejected";
             case PUBLISH -> "published";
             case EDIT -> "edited";
+            case DELETE -> "deleted";
             default -> "status_changed";
         };
     }

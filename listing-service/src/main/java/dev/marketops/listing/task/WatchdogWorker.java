@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * (listing.audit.pending / listing.publish.ready with a new event id; those workers decide only
  * what is still undecided, so a retry has no second effect), with a backoff that doubles, up to
  * the task's max_retry; then it is failed with the reason in sub_status (audit_timeout /
- * publish_timeout) and error_message, counted (marketops_watchdog_tasks_total) and logged.
+ * publish_timeout) and error_message, counted (marketops_watchdog_tasks_total), logged and
+ * escalated on listing.task.escalated (maintenance-service tells the operators).
  * The task's status and version do not change: an operator (or a late worker) can still move it.
  */
 @ApplicationScoped
@@ -131,34 +132,48 @@ public class WatchdogWorker {
         });
     }
 
-    /** Stuck tasks whose retries are used up: failed with the reason, and no longer watched. */
+    /** Stuck tasks whose retries are used up: failed with the reason, no longer watched, and escalated (listing.task.escalated). */
     private int fail(int status, Collection<Long> only) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Long> failed = new ArrayList<>();
+            List<Outbox.Message> escalations = new ArrayList<>();
             try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
                     UPDATE listing_task t SET sub_status = ?, timeout_at = NULL, updated_at = now(),
                            error_message = 'stuck in ' || ? || ' past its timeout after ' || t.retry_count || ' retries'
                     WHERE t.task_id IN (""" + STUCK + """
                      AND retry_count >= max_retry ORDER BY task_id LIMIT ? FOR UPDATE SKIP LOCKED)
-                    RETURNING t.task_id""")) {
+                    RETURNING t.task_id, t.task_code, t.category_id, coalesce(t.batch_id, 0), coalesce(t.item_id, 0),
+                              t.source_type, t.source_user_type, t.version, t.title, t.created_by, t.sub_status, t.error_message""")) {
                 ps.setString(1, failure(status));
                 ps.setString(2, stateName(status));
                 bindStuck(c, ps, 3, status, only);
                 ps.setInt(7, LIMIT);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        failed.add(rs.getLong(1));
+                        escalations.add(escalate(rs, status));
                     }
                 }
             }
-            if (!failed.isEmpty()) {
+            outbox.enqueueAll(escalations);
+            if (!escalations.isEmpty()) {
                 meters.counter("marketops_watchdog_tasks_total", "state", stateName(status), "outcome", "failed")
-                        .increment(failed.size());
-                LOG.warnf("watchdog: %d tasks failed as %s (retries used up), e.g. %s", failed.size(), failure(status),
-                        failed.subList(0, Math.min(10, failed.size())));
+                        .increment(escalations.size());
+                LOG.warnf("watchdog: %d tasks failed as %s (retries used up), e.g. %s", escalations.size(), failure(status),
+                        escalations.subList(0, Math.min(10, escalations.size())).stream().map(Outbox.Message::key).toList());
             }
-            return failed.size();
+            return escalations.size();
         });
+    }
+
+    /** The escalation of a task the watchdog gave up on: its state, why, and whose task it is. */
+    private static Outbox.Message escalate(ResultSet rs, int status) throws SQLException {
+        long taskId = rs.getLong(1);
+        ListingEvent e = ListingEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setEventType("escalated").setTimestamp(System.currentTimeMillis())
+                .setTaskId(taskId).setTaskCode(rs.getString(2)).setCategoryId(rs.getLong(3)).setBatchId(rs.getLong(4))
+                .setItemId(rs.getLong(5)).setSourceType(rs.getString(6)).setSourceUserType(rs.getString(7))
+                .setFromStatus(status).setToStatus(status).setAction("watchdog").setVersion(rs.getLong(8)).setTitle(rs.getString(9))
+                .setOwnerId(rs.getLong(10)).setSubStatus(rs.getString(11)).setReason(rs.getString(12)).build();
+        return new Outbox.Message(ListingTopics.ESCALATED, Long.toString(taskId), e.getEventType(), e.getEventId(), e);
     }
 
     private void bindStuck(Connection c, PreparedStatement ps, int from, int status, Collection<Long> only) throws SQLException {

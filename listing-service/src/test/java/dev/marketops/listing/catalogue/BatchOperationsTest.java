@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marketops.platform.testing.ConfigServiceTestResource;
 import dev.marketops.platform.testing.SampleListings;
-import dev.marketops.proto.catalog.AddTagsRequest;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.CatalogCommands;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
-import dev.marketops.proto.catalog.ChangeStatusRequest;
 import dev.marketops.proto.catalog.EditItemsRequest;
 import dev.marketops.proto.catalog.ItemEdit;
 import dev.marketops.proto.catalog.ItemRefs;
@@ -228,28 +226,6 @@ class BatchOperationsTest {
                 .addEdits(ItemEdit.newBuilder().setItemId(hotel.getItemId()).setTitle("Dry")).build());
         assertTrue(dry.getResults(0).getOk());
         assertEquals("Sea view", reread(hotel).getTitle());
-    }
-
-    @Test
-    void tagsAreAddedOnceAndDeletedGoodsAreLeftAlone() {
-        Map<Long, ItemSnapshot> items = published(SampleListings.OPV, SampleListings.DEAL, SampleListings.TOPUP);
-        ItemSnapshot a = items.get(SampleListings.OPV), b = items.get(SampleListings.DEAL), gone = items.get(SampleListings.TOPUP);
-        catalog.changeStatus(ChangeStatusRequest.newBuilder().addItemIds(gone.getItemId()).setTargetStatus("deleted")
-                .setOperatorType("operator").build());
-        AddTagsRequest add = AddTagsRequest.newBuilder().addItemIds(a.getItemId()).addItemIds(b.getItemId())
-                .addItemIds(gone.getItemId()).addTags("hot").addTags("new").addTags("hot").build();
-        ItemResults r = catalog.addTags(add);
-        assertEquals(2, r.getSucceeded());
-        assertEquals("ILLEGAL_STATUS", r.getResults(2).getErrorCode());
-        assertEquals(List.of("hot", "new"), reread(a).getTagsList());
-        long version = reread(a).getVersion();
-        assertEquals(a.getVersion() + 1, version);
-        assertTrue(catalog.addTags(add).getResults(0).getOk());
-        assertEquals(version, reread(a).getVersion(), "tags already there: nothing changes");
-        catalog.addTags(AddTagsRequest.newBuilder().addItemIds(a.getItemId()).addTags("sale").setDryRun(true).build());
-        assertEquals(List.of("hot", "new"), reread(a).getTagsList());
-        catalog.addTags(AddTagsRequest.newBuilder().addItemIds(a.getItemId()).addTags("sale").addTags("new").build());
-        assertEquals(List.of("hot", "new", "sale"), reread(a).getTagsList());
     }
 
     private VoucherImportReply importCodes(ItemSnapshot item, boolean dryRun, List<List<VoucherCode>> chunks) {

@@ -123,6 +123,14 @@ public final class CatalogueFixtures {
         return 1_000_000_000_000L + taskId;
     }
 
+    /** A tag of config-service's tag table (item tags must be its active codes) with a code of its own: {@code name}-random. */
+    public static String tag(String configUrl, String name) {
+        String code = name + "-" + ThreadLocalRandom.current().nextInt(100_000_000);
+        given().baseUri(configUrl).header("Authorization", Tokens.bearer("admin", 1)).contentType("application/json")
+                .body(Map.of("code", code, "name", code, "type", "hot", "priority", 10)).post("/tags").then().statusCode(201);
+        return code;
+    }
+
     public long count(String sql) {
         try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();

@@ -51,4 +51,14 @@ class ListingStateMachineTest {
         assertTrue(ListingStateMachine.allowedFrom(ListingStatus.DRAFT).contains(ListingAction.SUBMIT));
         assertFalse(ListingStateMachine.allowedFrom(ListingStatus.ONLINE).contains(ListingAction.PUBLISH));
     }
+
+    @Test
+    void onlyDraftsRejectedAndOfflineTasksMayBeDeletedAndDeletingKeepsTheStatus() {
+        for (ListingStatus s : ListingStatus.values()) {
+            boolean expected = s == ListingStatus.DRAFT || s == ListingStatus.REJECTED || s == ListingStatus.OFFLINE;
+            assertEquals(expected, ListingStateMachine.deletable(s), s.name());
+            assertEquals(expected ? Optional.of(s) : Optional.empty(), ListingStateMachine.next(s, ListingAction.DELETE), s.name());
+        }
+        assertEquals(Optional.empty(), ListingAction.transition("delete"), "delete is not a transition call's action");
+    }
 }

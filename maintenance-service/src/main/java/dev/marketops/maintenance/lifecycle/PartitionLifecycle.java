@@ -56,6 +56,8 @@ public class PartitionLifecycle {
     Clock clock;
     @Inject
     LifecycleRuns runs;
+    @Inject
+    PartitionExport export;
 
     /** TableShardingWorker: this month and the next months_ahead months exist for every managed table. */
     public String createAhead() {
@@ -138,6 +140,7 @@ public class PartitionLifecycle {
     private Step archive(Connection c, Managed t, YearMonth now) throws SQLException {
         YearMonth keepFrom = now.minusMonths(t.retentionMonths());
         List<String> archived = new ArrayList<>();
+        List<String> files = new ArrayList<>();
         long rows = 0;
         try (Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + ARCHIVE_SCHEMA);
@@ -152,30 +155,81 @@ public class PartitionLifecycle {
                     rs.next();
                     count = rs.getLong(1);
                 }
+                // the file first: a month leaves the table only once its copy is complete
+                PartitionExport.Exported file = export.enabled() ? export.export(c, t.schema(), name, t.schema(), t.table(), name) : null;
                 String archiveName = archiveName(t, name);
                 st.execute("ALTER TABLE " + t.qualified() + " DETACH PARTITION " + part);
                 st.execute("ALTER TABLE " + part + " RENAME TO " + ident(archiveName));
                 st.execute("ALTER TABLE " + ident(t.schema()) + "." + ident(archiveName) + " SET SCHEMA " + ARCHIVE_SCHEMA);
                 try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO archived_partition (table_schema, table_name, month, archive_table, row_count, archived_at)
-                        VALUES (?, ?, ?, ?, ?, ?)""")) {
+                        INSERT INTO archived_partition (table_schema, table_name, month, archive_table, row_count, archived_at,
+                                                        export_path, export_bytes, export_rows, exported_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                     ps.setString(1, t.schema());
                     ps.setString(2, t.table());
                     ps.setObject(3, m.get().atDay(1));
                     ps.setString(4, archiveName);
                     ps.setLong(5, count);
                     ps.setTimestamp(6, Timestamp.from(clock.instant()));
+                    bindExport(ps, 7, file);
                     ps.executeUpdate();
                 }
                 archived.add(name);
                 rows += count;
+                if (file != null) {
+                    files.add(file.path().toString());
+                }
             }
         }
-        return new Step(t.schema(), t.table(), archived, rows, "succeeded", null, 0);
+        return new Step(t.schema(), t.table(), archived, rows, "succeeded", files.isEmpty() ? null : "exported to " + String.join(", ", files), 0);
+    }
+
+    /** export_path, export_bytes, export_rows and exported_at (the job's clock) from {@code from} on; all null without a file. */
+    private void bindExport(PreparedStatement ps, int from, PartitionExport.Exported file) throws SQLException {
+        ps.setString(from, file == null ? null : file.path().toString());
+        ps.setObject(from + 1, file == null ? null : file.bytes(), java.sql.Types.BIGINT);
+        ps.setObject(from + 2, file == null ? null : file.rows(), java.sql.Types.BIGINT);
+        ps.setTimestamp(from + 3, file == null ? null : Timestamp.from(clock.instant()));
+    }
+
+    /**
+     * With export on, an archived month without its file (archived before export was turned on)
+     * gets it now, before it may be dropped; returns the files made.
+     */
+    private List<String> exportMissing(Connection c, Managed t, LocalDate dropBefore) throws SQLException {
+        List<String[]> missing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT archive_table, to_char(month, 'YYYYMM') FROM archived_partition WHERE table_schema = ? AND table_name = ?
+                   AND dropped_at IS NULL AND month < ? AND export_path IS NULL""")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.table());
+            ps.setObject(3, dropBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    missing.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        List<String> files = new ArrayList<>();
+        for (String[] a : missing) {
+            PartitionExport.Exported file = export.export(c, ARCHIVE_SCHEMA, a[0], t.schema(), t.table(), t.table() + "_" + a[1]);
+            files.add(file.path().toString());
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE archived_partition SET export_path = ?, export_bytes = ?, export_rows = ?, exported_at = ?
+                     WHERE table_schema = ? AND table_name = ? AND archive_table = ?""")) {
+                bindExport(ps, 1, file);
+                ps.setString(5, t.schema());
+                ps.setString(6, t.table());
+                ps.setString(7, a[0]);
+                ps.executeUpdate();
+            }
+        }
+        return files;
     }
 
     private Step dropArchived(Connection c, Managed t, YearMonth now) throws SQLException {
         LocalDate dropBefore = now.minusMonths(t.retentionMonths() + (long) t.archiveRetentionMonths()).atDay(1);
+        List<String> files = export.enabled() ? exportMissing(c, t, dropBefore) : List.of();
         List<String> dropped = new ArrayList<>();
         long rows = 0;
         try (PreparedStatement ps = c.prepareStatement("""
@@ -196,7 +250,8 @@ public class PartitionLifecycle {
                 st.execute("DROP TABLE IF EXISTS " + ARCHIVE_SCHEMA + "." + ident(name));
             }
         }
-        return new Step(t.schema(), t.table(), dropped, rows, "succeeded", null, 0);
+        return new Step(t.schema(), t.table(), dropped, rows, "succeeded",
+                files.isEmpty() ? null : "exported before the drop: " + String.join(", ", files), 0);
     }
 
     private static Step skipped(Managed t, String why) {

@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * The caller's own inbox (the user is the token's, never a parameter): newest first, optionally
- * unread only, paged by a cursor (the last id seen); and marking one or all read.
+ * unread only, paged by a cursor (the last id seen); and marking one or all read. Notices to a role
+ * of the caller's (role_notification, of the last role-window) become the caller's own rows first.
  */
 @Path("/notifications")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,6 +48,8 @@ public class NotificationResource {
     AgroalDataSource ds;
     @Inject
     Caller caller;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "marketops.notifications.role-window", defaultValue = "P30D")
+    java.time.Duration roleWindow;
 
     @GET
     public Inbox mine(@QueryParam("unread") @DefaultValue("false") boolean unreadOnly,
@@ -57,8 +60,9 @@ public class NotificationResource {
         }
         Long cursor = before == null || before.isBlank() ? null : id("before", before);
         long user = caller.userId();
+        receiveRoleNotices();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at FROM notification
+                SELECT id, kind, title, body, subject_type, coalesce(subject_ref, subject_id::text), created_at, read_at FROM notification
                  WHERE user_id = ? AND (NOT ? OR read_at IS NULL) AND (?::bigint IS NULL OR id < ?)
                  ORDER BY id DESC LIMIT ?""");
              PreparedStatement count = c.prepareStatement(
@@ -74,7 +78,7 @@ public class NotificationResource {
                 while (rs.next()) {
                     last = rs.getLong(1);
                     items.add(new NotificationView(String.valueOf(last), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), String.valueOf(rs.getLong(6)), rs.getObject(7, OffsetDateTime.class),
+                            rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class),
                             rs.getObject(8, OffsetDateTime.class)));
                 }
             }
@@ -107,7 +111,34 @@ public class NotificationResource {
         return new Marked(mark("true", null));
     }
 
+    /**
+     * The role notices of the window that the caller has not got yet become the caller's own rows
+     * (one set-based statement; a notice is the caller's once, as its event id is).
+     */
+    private void receiveRoleNotices() {
+        if (caller.roles().isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO notification (user_id, kind, title, body, subject_type, subject_id, subject_ref, event_id, created_at)
+                SELECT ?, r.kind, r.title, r.body, r.subject_type, r.subject_id, r.subject_ref, r.event_id, r.created_at
+                  FROM role_notification r
+                 WHERE r.role = ANY (?) AND r.created_at > now() - make_interval(secs => ?)
+                   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.event_id = r.event_id AND n.user_id = ?)
+                 ORDER BY r.id
+                ON CONFLICT (event_id, user_id) DO NOTHING""")) {
+            ps.setLong(1, caller.userId());
+            ps.setArray(2, c.createArrayOf("text", caller.roles().toArray()));
+            ps.setDouble(3, roleWindow.toSeconds());
+            ps.setLong(4, caller.userId());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not deliver the role notices", e);
+        }
+    }
+
     private int mark(String condition, Long id) {
+        receiveRoleNotices();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE notification SET read_at = now() WHERE user_id = ? AND read_at IS NULL AND " + condition)) {
             ps.setLong(1, caller.userId());

@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The seed's business statistics, per hour and per UTC day, read set-based from the services'
- * schemas (one database) and upserted into statistic: every run recomputes the current and the
+ * schemas (one database), and supplier sync success and lag from this service's own sums of
+ * supplier-sync-service's events (supplier_sync_hour), upserted into statistic: every run recomputes the current and the
  * previous hour and day, so late rows of a bucket that just ended are counted too. A source table
  * that does not exist (yet) is left out of the run.
  */
@@ -54,6 +55,24 @@ public class BusinessStatistics {
                      CROSS JOIN LATERAL (VALUES ('batches_finished', b.batches::float8), ('batch_rows', b.total_rows::float8),
                                                 ('batch_failed_rows', b.failed_rows::float8),
                                                 ('batch_duration_seconds_avg', b.avg_s::float8)) AS m(metric, value)
+                     WHERE m.value IS NOT NULL"""),
+            // this service's own sums of supplier-sync-service's events (SupplierSyncFeed), not its schema
+            new Query("maintenance", "supplier_sync_hour", List.of("supplier_sync_records", "supplier_sync_failed_records",
+                    "supplier_sync_success_rate", "supplier_sync_failed_pulls", "supplier_sync_lag_seconds_avg",
+                    "supplier_sync_lag_seconds_max"), """
+                    SELECT m.metric, jsonb_build_object('supplier_code', h.supplier_code, 'category_code', h.category_code), m.value
+                      FROM (SELECT supplier_code, max(category_code) AS category_code, sum(received) AS received,
+                                   sum(applied) AS applied, sum(failed) AS failed, sum(failed_pulls) AS failed_pulls,
+                                   sum(lag_sum) / nullif(sum(lag_pages), 0) AS lag_avg,
+                                   CASE WHEN sum(lag_pages) > 0 THEN max(lag_max) END AS lag_max
+                              FROM %s WHERE hour >= ? AND hour < ? GROUP BY supplier_code) h
+                     CROSS JOIN LATERAL (VALUES ('supplier_sync_records', h.received::float8),
+                                                ('supplier_sync_failed_records', h.failed::float8),
+                                                ('supplier_sync_success_rate',
+                                                 CASE WHEN h.applied + h.failed = 0 THEN NULL ELSE h.applied::float8 / (h.applied + h.failed) END),
+                                                ('supplier_sync_failed_pulls', h.failed_pulls::float8),
+                                                ('supplier_sync_lag_seconds_avg', h.lag_avg),
+                                                ('supplier_sync_lag_seconds_max', h.lag_max)) AS m(metric, value)
                      WHERE m.value IS NOT NULL"""));
 
     @Inject
@@ -66,6 +85,8 @@ public class BusinessStatistics {
     String auditSchema;
     @ConfigProperty(name = "marketops.statistics.batch-schema", defaultValue = "batch")
     String batchSchema;
+    @ConfigProperty(name = "marketops.schema")
+    String ownSchema;
 
     /** Recomputes the current and previous hour and day; returns e.g. "42 figures". */
     public String compute() {
@@ -114,6 +135,7 @@ public class BusinessStatistics {
         return switch (key) {
             case "listing" -> listingSchema;
             case "audit" -> auditSchema;
+            case "maintenance" -> ownSchema;
             default -> batchSchema;
         };
     }

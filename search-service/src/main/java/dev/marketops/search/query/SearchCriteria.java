@@ -109,6 +109,16 @@ public record SearchCriteria(Long categoryId, List<String> statuses, String sour
         return sortField + ":" + (sortDescending ? "desc" : "asc");
     }
 
+    /**
+     * The same filters and sort, one page of {@code pageSize} hits after the cursor {@code after}
+     * (null: the first page): how a background export walks the whole result, in pages larger than
+     * the API's 1..200.
+     */
+    public SearchCriteria after(SearchCursor after, int pageSize) {
+        return new SearchCriteria(categoryId, statuses, sourceType, shopId, priceMin, priceMax, stockMin, stockMax, tags,
+                createdFrom, createdTo, updatedFrom, updatedTo, q, sortField, sortDescending, 0, pageSize, after);
+    }
+
     private static List<String> statuses(String raw) {
         if (blank(raw)) {
             return List.of();

@@ -23,7 +23,7 @@ public record SearchCursor(String sort, ArrayNode values) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    static SearchCursor decode(String token, String expectedSort) {
+    public static SearchCursor decode(String token, String expectedSort) {
         JsonNode n;
         try {
             n = JSON.readTree(Base64.getUrlDecoder().decode(token.trim()));

@@ -59,8 +59,14 @@ public final class SearchQueries {
 
     /** tagPriorities: tag code to priority, used by sort=tag_priority. */
     public static ObjectNode itemsRequest(ObjectMapper json, SearchCriteria c, Map<String, Integer> tagPriorities) {
+        return itemsRequest(json, c, tagPriorities, null);
+    }
+
+    /** As above; {@code onlyItemIds} (null: no restriction) narrows the filters to exactly these items (a selection). */
+    public static ObjectNode itemsRequest(ObjectMapper json, SearchCriteria c, Map<String, Integer> tagPriorities,
+                                          java.util.Collection<Long> onlyItemIds) {
         ObjectNode req = json.createObjectNode();
-        req.set("query", query(json, c));
+        req.set("query", restricted(query(json, c), onlyItemIds));
         req.put("size", c.size());
         req.put("track_total_hits", true);
         if (c.cursor() == null) {
@@ -84,6 +90,24 @@ public final class SearchQueries {
             sort.addObject().putObject("item_no").put("order", "asc");
         }
         return req;
+    }
+
+    /** Only the hit count of the filters (and selection). */
+    public static ObjectNode countRequest(ObjectMapper json, SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
+        ObjectNode req = json.createObjectNode();
+        req.set("query", restricted(query(json, c), onlyItemIds));
+        req.put("size", 0);
+        req.put("track_total_hits", true);
+        return req;
+    }
+
+    /** The bool query with one more filter clause: item_no among the ids (a selection intersected with the filters). */
+    private static ObjectNode restricted(ObjectNode query, java.util.Collection<Long> onlyItemIds) {
+        if (onlyItemIds != null) {
+            ArrayNode ids = ((ArrayNode) query.path("bool").path("filter")).addObject().putObject("terms").putArray("item_no");
+            onlyItemIds.forEach(ids::add);
+        }
+        return query;
     }
 
     public static ObjectNode facetsRequest(ObjectMapper json, SearchCriteria c) {

@@ -99,20 +99,6 @@ public class SearchResource {
     }
 
     private String scoped(String shopId, String merchantId) {
-        boolean byShop = shopId != null && !shopId.isBlank();
-        String requested = byShop ? shopId : (merchantId == null || merchantId.isBlank() ? null : merchantId);
-        Long own = caller.merchantShop();
-        if (own == null) {
-            return requested;
-        }
-        // A merchant's filter is always its own shop. Naming another shop is refused (403, the
-        // same for every other shop id, so it tells nothing about that shop) rather than
-        // silently answered with the merchant's own goods under someone else's filter.
-        if (requested != null && !requested.trim().equals(Long.toString(own))) {
-            String field = byShop ? "shopId" : "merchantId";
-            throw new ApiProblem(403, "FORBIDDEN", "Forbidden", "a merchant sees only its own shop's goods")
-                    .with("field", field).with("value", requested);
-        }
-        return Long.toString(own);
+        return ShopScope.scoped(caller.merchantShop(), shopId, merchantId);
     }
 }

@@ -51,17 +51,34 @@ public class SearchService {
 
     /** userType: whose promotional prices the hits show (PromotionBook.userType). */
     public SearchPage items(SearchCriteria c, String userType) {
+        return page(c, null, userType, true);
+    }
+
+    /**
+     * A page of an export: the filters narrowed to {@code onlyItemIds} (null: all), without
+     * promotional prices (an export carries the list price, which is what a price sheet sets).
+     */
+    public SearchPage exportPage(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
+        return page(c, onlyItemIds, null, false);
+    }
+
+    private SearchPage page(SearchCriteria c, java.util.Collection<Long> onlyItemIds, String userType, boolean priced) {
         JsonNode answer = run(SearchQueries.itemsRequest(json, c,
-                c.sortField().equals("tag_priority") ? tagPriorities.current() : java.util.Map.of()));
+                c.sortField().equals("tag_priority") ? tagPriorities.current() : java.util.Map.of(), onlyItemIds));
         List<ItemHit> items = new ArrayList<>();
         JsonNode last = null;
         for (JsonNode hit : answer.path("hits").path("hits")) {
-            items.add(hit(hit.path("_source"), userType));
+            items.add(hit(hit.path("_source"), userType, priced));
             last = hit;
         }
         String next = last != null && items.size() == c.size()
                 ? new SearchCursor(c.sortSpec(), (ArrayNode) last.path("sort")).encode() : null;
         return new SearchPage(items, c.page(), c.size(), answer.path("hits").path("total").path("value").asLong(), c.sortSpec(), next);
+    }
+
+    /** How many items the filters (and selection, when not null) match. */
+    public long count(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
+        return run(SearchQueries.countRequest(json, c, onlyItemIds)).path("hits").path("total").path("value").asLong();
     }
 
     public Facets facets(SearchCriteria c) {
@@ -92,7 +109,7 @@ public class SearchService {
         return out;
     }
 
-    private ItemHit hit(JsonNode s, String userType) {
+    private ItemHit hit(JsonNode s, String userType, boolean priced) {
         List<Long> path = new ArrayList<>();
         s.path("category_path").forEach(n -> path.add(n.asLong()));
         List<String> tags = new ArrayList<>();
@@ -103,6 +120,6 @@ public class SearchService {
                 s.path("price").decimalValue(), s.path("price_cents").asLong(), s.path("face_value").decimalValue(),
                 s.path("stock").asLong(), s.path("version").asLong(), s.path("created_at").asLong(),
                 s.path("updated_at").asLong(), skus == null ? List.of() : skus,
-                promotions.priceOf(s.path("item_no").asLong(), path, s.path("price_cents").asLong(), userType).orElse(null));
+                priced ? promotions.priceOf(s.path("item_no").asLong(), path, s.path("price_cents").asLong(), userType).orElse(null) : null);
     }
 }

@@ -8,7 +8,9 @@ import dev.marketops.supplier.sync.Ack;
 import dev.marketops.supplier.sync.Channel;
 import dev.marketops.supplier.sync.Incoming;
 import dev.marketops.supplier.sync.SyncApplier;
+import dev.marketops.supplier.sync.SyncEvents;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,6 +46,8 @@ public class PullRunner {
     PullProtocol http;
     @Inject
     SyncApplier applier;
+    @Inject
+    SyncEvents events;
     @ConfigProperty(name = "marketops.supplier.pull.backoff-initial", defaultValue = "PT2S")
     Duration backoffInitial;
     @ConfigProperty(name = "marketops.supplier.pull.backoff-max", defaultValue = "PT10M")
@@ -87,7 +92,7 @@ public class PullRunner {
                 acks = in.isEmpty() ? List.of() : applier.apply(s, Channel.PULL, 0, in);
             } catch (java.io.IOException | RuntimeException e) {
                 String why = reasonCode(e) + ": " + e.getMessage();
-                Duration backoff = failed(s.code, pos.failures() + 1, why);
+                Duration backoff = failed(s, pos.failures() + 1, why);
                 LOG.warnf("pull of %s stopped at cursor %s (retry in %s): %s", s.code, cursor, backoff, why);
                 return new Outcome(pages, records, applied, failed, false, why);
             }
@@ -149,13 +154,18 @@ public class PullRunner {
                 ? 3600 : s.pullIntervalSeconds) + "), updated_at = now() WHERE supplier_code = ?", reached, s.code);
     }
 
-    private Duration failed(String code, int failures, String why) {
+    /** The pull stopped: state, failure record and supplier.sync.failed in one transaction; returns the back-off. */
+    private Duration failed(Supplier s, int failures, String why) {
         long ms = Math.min(backoffMax.toMillis(), backoffInitial.toMillis() << Math.min(20, failures - 1));
-        update("UPDATE supplier_sync_state SET consecutive_failures = ?::int, last_error = ?, last_attempt_at = now(), "
-                + "next_pull_at = now() + make_interval(secs => ?::double precision), updated_at = now() WHERE supplier_code = ?",
-                String.valueOf(failures), why.length() > 2000 ? why.substring(0, 2000) : why, String.valueOf(ms / 1000.0), code);
-        update("INSERT INTO supplier_sync_failure (supplier_code, channel, reason_code, reason) VALUES (?, 'pull', ?, ?)",
-                code, why.substring(0, why.indexOf(':')), why);
+        String code = why.substring(0, why.indexOf(':'));
+        QuarkusTransaction.requiringNew().run(() -> {
+            update("UPDATE supplier_sync_state SET consecutive_failures = ?::int, last_error = ?, last_attempt_at = now(), "
+                    + "next_pull_at = now() + make_interval(secs => ?::double precision), updated_at = now() WHERE supplier_code = ?",
+                    String.valueOf(failures), why.length() > 2000 ? why.substring(0, 2000) : why, String.valueOf(ms / 1000.0), s.code);
+            update("INSERT INTO supplier_sync_failure (supplier_code, channel, reason_code, reason) VALUES (?, 'pull', ?, ?)",
+                    s.code, code, why);
+            events.pullFailed(s, code, why, failures, Instant.now().plusMillis(ms));
+        });
         return Duration.ofMillis(ms);
     }
 

@@ -34,6 +34,7 @@ import dev.marketops.supplier.supplier.Supplier;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -76,6 +77,8 @@ public class SyncApplier {
     /** Per-item answers that say "not now" rather than "not this record": the page is rolled back and retried. */
     static final Set<String> TRANSIENT = Set.of("CONFIG_UNAVAILABLE", "UNAVAILABLE", "DEADLINE_EXCEEDED", "RATE_LIMITED");
 
+    @Inject
+    SyncEvents events;
     @Inject
     AgroalDataSource ds;
     @Inject
@@ -220,7 +223,12 @@ public class SyncApplier {
         }
         Instant newest = best.values().stream().map(r -> r.rec().changedAt()).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).orElse(null);
-        recordState(s.code, channel, n, applied, ignored, failures, newest);
+        int appliedRows = applied;
+        int ignoredRows = ignored;
+        QuarkusTransaction.requiringNew().run(() -> { // the state and its event commit together
+            recordState(s.code, channel, n, appliedRows, ignoredRows, failures, newest);
+            events.pageApplied(s, channel, n, appliedRows, ignoredRows, failures.size(), newest);
+        });
         meters.counter("supplier_updates_total", "supplier_id", s.code, "channel", channel.wire(), "outcome", "applied").increment(applied);
         meters.counter("supplier_updates_total", "supplier_id", s.code, "channel", channel.wire(), "outcome", "failed").increment(failures.size());
         return List.of(acks);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketops.listing.catalogue.CatalogueTopics;
+import dev.marketops.listing.catalogue.ItemTags;
 import dev.marketops.listing.catalogue.domain.PriceRules;
 import dev.marketops.platform.config.CategoryDirectory;
 import dev.marketops.platform.outbox.Outbox;
@@ -249,7 +250,7 @@ public class ProductRollback {
             Map<Long, Integer> rows = new HashMap<>();
             targets.forEach(t -> rows.putIfAbsent(t.itemId(), t.index()));
             ProductHistory.Capture captured = history.capture(c, writes.keySet());
-            Map<Long, Long> versions = write(c, writes);
+            Map<Long, Long> versions = write(c, writes, cause.operatorId() == null ? 0 : cause.operatorId());
             captured.record(c, ChangeType.ROLLBACK, cause, rows);
             announce(writes.keySet(), versions, cause);
         }
@@ -402,7 +403,7 @@ public class ProductRollback {
     }
 
     /** The restored values written set-based: item, attributes, SKUs, calendar; then the item versions. */
-    private static Map<Long, Long> write(Connection c, Map<Long, Map<String, JsonNode>> writes) throws SQLException {
+    private static Map<Long, Long> write(Connection c, Map<Long, Map<String, JsonNode>> writes, long operatorId) throws SQLException {
         List<Long> titleItem = new ArrayList<>(), tagItem = new ArrayList<>(), attrItem = new ArrayList<>(), delItem = new ArrayList<>();
         List<String> titles = new ArrayList<>(), tagsJson = new ArrayList<>(), codes = new ArrayList<>(), values = new ArrayList<>(),
                 types = new ArrayList<>(), delCodes = new ArrayList<>();
@@ -451,6 +452,7 @@ public class ProductRollback {
         if (!tagItem.isEmpty()) {
             update(c, "UPDATE item i SET tags = ARRAY(SELECT jsonb_array_elements_text(u.t::jsonb)) FROM unnest(?::bigint[], ?::text[]) AS u(id, t) "
                     + "WHERE i.item_id = u.id", c.createArrayOf("bigint", tagItem.toArray()), c.createArrayOf("text", tagsJson.toArray()));
+            ItemTags.follow(c, tagItem, operatorId);
         }
         if (!attrItem.isEmpty()) {
             update(c, """

@@ -36,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,8 @@ class ProductHistoryTest {
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
     @GrpcClient("catalog-self")
     CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
+    @ConfigProperty(name = "marketops.test.config-url")
+    String configUrl;
 
     CatalogueFixtures fx;
     HistoryFixtures h;
@@ -148,7 +151,7 @@ class ProductHistoryTest {
         assertEquals("operator#78", h.last(a).get("operator_name"), "no display name in the token: role and id");
 
         ItemResults tags = HistoryFixtures.as(79, Roles.OPERATOR, null, null, null, () -> catalog.addTags(AddTagsRequest.newBuilder()
-                .addItemIds(a).addItemIds(c).addTags("autumn").setBatchId(batch + 2).build()));
+                .addItemIds(a).addItemIds(c).addTags(CatalogueFixtures.tag(configUrl, "autumn")).setBatchId(batch + 2).build()));
         assertEquals(2, tags.getSucceeded());
         assertEquals("TAG", h.last(a).get("change_type"));
         assertEquals("TAG", h.last(c).get("change_type"));
