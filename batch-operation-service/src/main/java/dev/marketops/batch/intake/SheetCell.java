@@ -10,6 +10,21 @@ public record SheetCell(String text, String formula, boolean error, boolean numb
 
     public static final SheetCell EMPTY = new SheetCell("", null, false);
 
+    /**
+     * The platform's own files write a text that a spreadsheet would run as a formula with an
+     * apostrophe in front (platform SafeCells: "'=1+1"); read back, that apostrophe is taken off
+     * again, as a spreadsheet does for the quote prefix a user types, so an exported title
+     * "=Top deal" uploaded again stays "=Top deal" rather than gaining an apostrophe each round.
+     */
+    public SheetCell {
+        if (!number && formula == null && text != null && text.length() > 1 && text.charAt(0) == '\'') {
+            char c = text.charAt(1);
+            if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
+                text = text.substring(1);
+            }
+        }
+    }
+
     public SheetCell(String text, String formula, boolean error) {
         this(text, formula, error, false);
     }
