@@ -1,26 +1,29 @@
 import { Anchor, Badge, Button, Checkbox, Group, Menu, Pagination, Select, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type VisibilityState } from '@tanstack/react-table';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ClipboardEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api';
 import { hasRole, useSession } from '../auth';
 import { Problem, fmtTime, useCategories } from '../components/common';
 import { useI18n } from '../i18n';
+import { mapPaste, parseClipboard, PASTE_OPERATIONS, type PasteResult } from '../paste';
+import { ALL_COLUMNS, columnsOf, FILTER_KEYS, viewStateOf } from '../productQuery';
 
 export interface Item {
   itemId: string; categoryId: string; shopId: string; title: string; status: string; sourceType: string;
   tags: string[]; price: number | null; stock: number | null; updatedAt: number; createdAt: number;
 }
-// Loaded on the first selection, so the landing chunk stays small.
+// Loaded on the first selection / paste / render, so the landing chunk stays small.
 const BulkActions = lazy(() => import('./BulkActions'));
+const PasteBatch = lazy(() => import('./PasteBatch'));
+const SavedViews = lazy(() => import('./SavedViews'));
+const ExportButton = lazy(() => import('./ExportButton'));
 interface SearchPage { items: Item[]; page: number; size: number; total: number; sort: string; nextCursor: string | null }
 
 // Every filter lives in the URL so a view can be shared; the column choice too (and it is
 // remembered in this browser for the next visit without one).
-const FILTERS = ['q', 'categoryId', 'status', 'sourceType', 'shopId', 'priceMin', 'priceMax', 'sort'] as const;
-const ALL_COLUMNS = ['itemId', 'title', 'categoryId', 'shopId', 'status', 'price', 'stock', 'sourceType', 'tags', 'updatedAt'] as const;
-const DEFAULT_COLUMNS = ['itemId', 'title', 'categoryId', 'shopId', 'status', 'price', 'stock', 'updatedAt'];
+const FILTERS = [...FILTER_KEYS, 'sort'] as const;
 const SORTS = ['updated_at:desc', 'updated_at:asc', 'created_at:desc', 'price:asc', 'price:desc', 'stock:asc', 'stock:desc', 'relevance:desc'];
 const STATUSES = ['online', 'offline', 'draft', 'risk_control', 'removed'];
 
@@ -33,7 +36,8 @@ export function ProductsPage() {
   const categories = useCategories();
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
   const size = Number(params.get('size') ?? '50') || 50;
-  const cols = (params.get('cols') ?? localStorage.getItem('products.cols') ?? DEFAULT_COLUMNS.join(',')).split(',');
+  const cols: string[] = columnsOf(params, localStorage.getItem('products.cols'));
+  const viewState = viewStateOf(params, localStorage.getItem('products.cols'));
   const [q, setQ] = useState(params.get('q') ?? '');
   useEffect(() => setQ(params.get('q') ?? ''), [params]);
 
@@ -101,6 +105,18 @@ export function ProductsPage() {
     localStorage.setItem('products.cols', next);
     set({ cols: next, page: params.get('page') });
   };
+  // Spreadsheet-style editing: a focused cell is where a paste's top left cell lands.
+  const [anchor, setAnchor] = useState<{ row: number; column: string } | null>(null);
+  // each paste a new panel (its own dry run), also over one still open
+  const [paste, setPaste] = useState<{ result: PasteResult; n: number } | null>(null);
+  const onPaste = (e: ClipboardEvent) => {
+    if (!canBulk || !anchor) return;
+    const text = e.clipboardData.getData('text/plain');
+    if (!text) return;
+    e.preventDefault();
+    const result = mapPaste(parseClipboard(text), anchor, cols, search.data?.items ?? []);
+    setPaste((old) => ({ result, n: (old?.n ?? 0) + 1 }));
+  };
   const total = search.data?.total ?? 0;
   const pages = Math.max(1, Math.min(Math.ceil(total / size), Math.floor(10_000 / size)));
 
@@ -137,7 +153,9 @@ export function ProductsPage() {
             ))}
           </Menu.Dropdown>
         </Menu>
+        <Suspense fallback={null}><ExportButton state={viewState} selectedIds={selectedIds} /></Suspense>
       </Group>
+      <Suspense fallback={null}><SavedViews state={viewState} params={params} setParams={setParams} /></Suspense>
       <Problem error={search.error} />
       <Group gap="xs" mb="xs">
         <Text size="sm" c="dimmed" data-testid="total">{total} {t('common.total')}</Text>
@@ -149,6 +167,9 @@ export function ProductsPage() {
       {selectedIds.length > 0 && (
         <Suspense fallback={null}><BulkActions itemIds={selectedIds} onDone={() => setSelected({})} /></Suspense>
       )}
+      {paste && <Suspense fallback={null}><PasteBatch key={paste.n} paste={paste.result} onClose={() => setPaste(null)} /></Suspense>}
+      {canBulk && <Text size="xs" c="dimmed" mb={4}>{t('paste.hint')}</Text>}
+      <div onPaste={onPaste}>
       <Table striped highlightOnHover data-testid="products-table">
         <Table.Thead>
           {table.getHeaderGroups().map((g) => (
@@ -158,11 +179,22 @@ export function ProductsPage() {
         <Table.Tbody>
           {table.getRowModel().rows.map((r) => (
             <Table.Tr key={r.id} data-item-id={r.id}>
-              {r.getVisibleCells().map((c) => <Table.Td key={c.id} data-col={c.column.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>)}
+              {r.getVisibleCells().map((c) => {
+                const cell = c.column.id === 'select' || !canBulk ? {} : {
+                  tabIndex: 0,
+                  onFocus: () => setAnchor({ row: r.index, column: c.column.id }),
+                  'data-anchor': anchor?.row === r.index && anchor.column === c.column.id ? 'true' : undefined,
+                  style: anchor?.row === r.index && anchor.column === c.column.id
+                    ? { outline: '2px solid var(--mantine-color-blue-filled)', outlineOffset: -2 }
+                    : c.column.id in PASTE_OPERATIONS ? { cursor: 'cell' } : undefined,
+                };
+                return <Table.Td key={c.id} data-col={c.column.id} {...cell}>{flexRender(c.column.columnDef.cell, c.getContext())}</Table.Td>;
+              })}
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
+      </div>
       <Group mt="sm">
         <Pagination total={pages} value={page} onChange={(p) => set({ page: String(p) })} />
         <Select data={['20', '50', '100']} value={String(size)} w={90} aria-label={t('products.size')}
