@@ -94,11 +94,11 @@ public class ReviewService {
         String action = approve ? "approve" : "reject";
         try {
             int decided = approve ? 11 : 12;
-            boolean applied = listing.decide(TransitionRequest.newBuilder().setTaskId(r.taskId).setAction(action)
+            ListingClient.Outcome outcome = listing.decide(TransitionRequest.newBuilder().setTaskId(r.taskId).setAction(action)
                     .setExpectedVersion(r.taskVersion).setOperatorId(auditorId).setOperatorType("auditor")
                     .setAuditType("manual").setReason(comment == null ? "approved by auditor" : comment)
                     .setValidationResultJson(json(r.validationResult)).build(), decided);
-            if (!applied && listing.get(r.taskId).getStatus() != decided) {
+            if (outcome == ListingClient.Outcome.SUPERSEDED) {
                 // The merchant withdrew or changed the listing while it waited: this review is about a version that is gone.
                 throw ApiProblem.conflict("REVIEW_STALE", "task " + r.taskId + " changed since version " + r.taskVersion
                         + " was queued for review; review the new submission instead").with("taskId", r.taskId);

@@ -114,11 +114,11 @@ public class AuditWorker {
             boolean approve = result == null || result.valid();
             log.auditAction = approve ? "approve" : "reject";
             log.auditReason = approve ? strategy.getReason() : result.summary();
-            boolean applied = listing.decide(TransitionRequest.newBuilder().setTaskId(e.getTaskId())
+            ListingClient.Outcome outcome = listing.decide(TransitionRequest.newBuilder().setTaskId(e.getTaskId())
                     .setAction(approve ? "approve" : "reject").setExpectedVersion(e.getVersion())
                     .setOperatorType("system").setAuditType(decision.wire()).setReason(truncate(log.auditReason))
                     .setValidationResultJson(JSON.writeValueAsString(log.ruleResults)).build(), approve ? APPROVED : REJECTED);
-            if (!applied) {
+            if (outcome != ListingClient.Outcome.APPLIED) {
                 // A redelivery of a submission that was decided already (or has been superseded): logged once, by the first.
                 LOG.infof("task %d moved on since submission version %d; decision not applied again", e.getTaskId(), e.getVersion());
                 meters.counter("marketops_audit_skipped_total", "reason", "already_decided").increment();

@@ -21,22 +21,34 @@ public class ListingClient {
         return listing.withDeadlineAfter(3, TimeUnit.SECONDS).getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build());
     }
 
+    /** What became of a decision sent to listing-service. */
+    public enum Outcome {
+        /** this call moved the task */
+        APPLIED,
+        /** the task is already in the decided status (a redelivery of a decision that was applied) */
+        ALREADY_DECIDED,
+        /** the task moved on since the submission the decision was made for (published, resubmitted, withdrawn) */
+        SUPERSEDED
+    }
+
     /**
-     * Applies an audit decision; true when this call applied it. A redelivered decision finds the
-     * task already moved on: in the decided status, or at a later version than the submission it
-     * was made for (approved and published since, resubmitted, withdrawn). That is not an error:
-     * the decision is idempotent by outcome and a stale one must not be applied or dead-lettered.
+     * Applies an audit decision. A redelivered decision finds the task already moved on; that is
+     * not an error (the decision is idempotent by outcome) and a stale one is neither applied nor
+     * dead-lettered: the caller is told which of the two it was, from the one read made here.
      */
-    public boolean decide(TransitionRequest request, int expectedStatus) {
+    public Outcome decide(TransitionRequest request, int expectedStatus) {
         try {
             listing.withDeadlineAfter(3, TimeUnit.SECONDS).transition(request);
-            return true;
+            return Outcome.APPLIED;
         } catch (StatusRuntimeException e) {
             String code = e.getTrailers() == null ? null : e.getTrailers().get(GrpcProblems.PROBLEM_CODE);
             if ("ILLEGAL_TRANSITION".equals(code) || "STALE_VERSION".equals(code)) {
                 ListingTaskReply now = get(request.getTaskId());
-                if (now.getStatus() == expectedStatus || now.getVersion() != request.getExpectedVersion()) {
-                    return false;
+                if (now.getStatus() == expectedStatus) {
+                    return Outcome.ALREADY_DECIDED;
+                }
+                if (now.getVersion() != request.getExpectedVersion()) {
+                    return Outcome.SUPERSEDED;
                 }
             }
             throw e;
