@@ -43,7 +43,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Blocking
     public Uni<dev.marketops.proto.config.PromotionList> listActivePromotions(
             dev.marketops.proto.config.ListActivePromotionsRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             dev.marketops.proto.config.PromotionList.Builder out = dev.marketops.proto.config.PromotionList.newBuilder();
             for (dev.marketops.config.promotion.Promotion p : promotions.active()) {
                 out.addPromotions(dev.marketops.proto.config.Promotion.newBuilder()
@@ -61,7 +61,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Override
     @Blocking
     public Uni<dev.marketops.proto.config.TagList> listTags(dev.marketops.proto.config.ListTagsRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             dev.marketops.proto.config.TagList.Builder out = dev.marketops.proto.config.TagList.newBuilder();
             tags.list(request.getIncludeInactive()).forEach(t -> out.addTags(dev.marketops.proto.config.Tag.newBuilder()
                     .setTagId(t.id).setTagCode(t.code).setTagName(t.name).setTagType(t.type)
@@ -73,7 +73,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Override
     @Blocking
     public Uni<dev.marketops.proto.config.Category> getCategory(GetCategoryRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             java.util.List<Category> lineage = categories.lineage(request.getCategoryId());
             return toProto(lineage.getFirst(), lineage.stream().allMatch(c -> c.active));
         });
@@ -82,7 +82,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Override
     @Blocking
     public Uni<CategoryList> listCategories(ListCategoriesRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             CategoryList.Builder out = CategoryList.newBuilder();
             dev.marketops.config.category.CategoryTree tree = categories.tree();
             categories.list(true).stream().filter(c -> request.getIncludeDisabled() || tree.enabled(c.id))
@@ -94,7 +94,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Override
     @Blocking
     public Uni<CategorySchema> getCategorySchema(GetCategoryRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             AttributeService.Schema s = attributes.schema(request.getCategoryId());
             CategorySchema.Builder out = CategorySchema.newBuilder()
                     .setCategory(toProto(s.category(), categories.enabled(s.category().id))).addAllAncestorIds(s.ancestorIds());
@@ -106,7 +106,7 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
     @Override
     @Blocking
     public Uni<AuditStrategyDecision> resolveAuditStrategy(ResolveAuditStrategyRequest request) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             AuditStrategyResolver.Decision d = auditConfigs.resolve(request.getCategoryId(), request.getSourceType(),
                     request.getSourceUserType());
             return AuditStrategyDecision.newBuilder()
@@ -148,15 +148,5 @@ public class ConfigQueriesGrpcService implements ConfigQueries {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored rule could not be written as JSON", e);
         }
-    }
-
-    /**
-     * Every read in its own transaction, so its Hibernate session belongs to that transaction and not
-     * to the gRPC call's request context: concurrent first calls to a freshly started service found
-     * the request-scoped session already closed ("Session/EntityManager is closed", the race of
-     * quarkusio/quarkus#14820), which callers saw as UNKNOWN.
-     */
-    private static <T> Uni<T> read(java.util.function.Supplier<T> body) {
-        return GrpcProblems.call(() -> io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(body::get));
     }
 }

@@ -96,9 +96,8 @@ public class ListingCommandsGrpcService implements ListingCommands {
     @Blocking
     public Uni<ListingTaskReply> getTask(GetTaskRequest r) {
         // for a service acting for a merchant, another shop's task is unknown
-        // in its own transaction, like ListingQueriesGrpcService's reads (quarkusio/quarkus#14820)
-        return GrpcProblems.call(() -> io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(() -> toReply(
-                tasks.get(r.getTaskId(), dev.marketops.listing.shop.Shops.scopeOf(ActorPropagation.currentOrSystem())))));
+        return GrpcProblems.read(() -> toReply(
+                tasks.get(r.getTaskId(), dev.marketops.listing.shop.Shops.scopeOf(ActorPropagation.currentOrSystem()))));
     }
 
     @Override

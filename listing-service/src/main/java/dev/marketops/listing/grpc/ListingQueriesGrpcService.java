@@ -24,7 +24,7 @@ public class ListingQueriesGrpcService implements ListingQueries {
     @Override
     @Blocking
     public Uni<ListingTaskList> getTasks(GetTasksRequest r) {
-        return read(() -> {
+        return GrpcProblems.read(() -> {
             if (r.getTaskIdsCount() > MAX_TASKS) {
                 throw ApiProblem.badRequest("TOO_MANY_TASKS", "at most " + MAX_TASKS + " task ids per call");
             }
@@ -45,15 +45,5 @@ public class ListingQueriesGrpcService implements ListingQueries {
             }
             return out.build();
         });
-    }
-
-    /**
-     * Every read in its own transaction, so its Hibernate session belongs to that transaction and not
-     * to the gRPC call's request context: concurrent first calls to a freshly started service found
-     * the request-scoped session already closed ("Session/EntityManager is closed", the race of
-     * quarkusio/quarkus#14820), which callers saw as UNKNOWN.
-     */
-    private static <T> Uni<T> read(java.util.function.Supplier<T> body) {
-        return GrpcProblems.call(() -> io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(body::get));
     }
 }

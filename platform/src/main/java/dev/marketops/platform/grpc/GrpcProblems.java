@@ -20,6 +20,16 @@ public final class GrpcProblems {
     private GrpcProblems() {
     }
 
+    /**
+     * {@link #call} for a read, in its own transaction (or the caller's): its Hibernate session belongs
+     * to that transaction and not to the gRPC call's request context. Concurrent first calls to a freshly
+     * started service found the request-scoped session already closed ("Session/EntityManager is closed",
+     * the race of quarkusio/quarkus#14820), which callers saw as UNKNOWN.
+     */
+    public static <T> Uni<T> read(Supplier<T> body) {
+        return call(() -> io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(body::get));
+    }
+
     public static <T> Uni<T> call(Supplier<T> body) {
         try {
             return Uni.createFrom().item(body.get());
