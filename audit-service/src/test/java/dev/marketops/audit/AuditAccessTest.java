@@ -31,7 +31,7 @@ class AuditAccessTest {
     /** Seeded shops of listing-service (merchant id = shop id). */
     static final long SHOP = 1001, OTHER_SHOP = 1002;
 
-    @ConfigProperty(name = "marketops.test.listing-url")
+    @ConfigProperty(name = "marketops.test.listing-url", defaultValue = "unset") // a test profile without the resource must still boot
     String listingUrl;
 
     static RequestSpecification as(String bearer) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTestResource(ListingFleetTestResource.class)
 class AuditRoutingTest {
 
-    @ConfigProperty(name = "marketops.test.listing-url")
+    @ConfigProperty(name = "marketops.test.listing-url", defaultValue = "unset") // a test profile without the resource must still boot
     String listingUrl;
     @GrpcClient("listing")
     ListingCommandsGrpc.ListingCommandsBlockingStub commands;

@@ -38,7 +38,7 @@ class CatalogueBatchTest {
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
     @ConfigProperty(name = "marketops.test.listing-url", defaultValue = "unset")
     String listingUrl;
-    @ConfigProperty(name = "marketops.test.config-url")
+    @ConfigProperty(name = "marketops.test.config-url", defaultValue = "unset")
     String configUrl;
 
     final long operator = ThreadLocalRandom.current().nextLong(1L << 30, 1L << 40);

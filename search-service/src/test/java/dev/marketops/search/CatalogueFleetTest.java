@@ -70,7 +70,7 @@ class CatalogueFleetTest {
     org.elasticsearch.client.RestClient es;
     @Inject
     io.agroal.api.AgroalDataSource db;
-    @ConfigProperty(name = "marketops.test.config-url")
+    @ConfigProperty(name = "marketops.test.config-url", defaultValue = "unset") // a test profile without the resource must still boot
     String configUrl;
 
     // Generous deadlines: the peers are cold JVMs on a shared 2-core machine.

@@ -34,7 +34,7 @@ class SearchPromotionTest {
     SearchIndex index;
     @Inject
     RedisProjection redis;
-    @ConfigProperty(name = "marketops.test.config-url")
+    @ConfigProperty(name = "marketops.test.config-url", defaultValue = "unset") // a test profile without the resource must still boot
     String configUrl;
 
     /** The promotions this run created, ended afterwards: a running one would outrank the next run's. */

@@ -24,7 +24,7 @@ class SearchTagPriorityTest {
 
     @Inject
     SearchIndex index;
-    @ConfigProperty(name = "marketops.test.config-url")
+    @ConfigProperty(name = "marketops.test.config-url", defaultValue = "unset") // a test profile without the resource must still boot
     String configUrl;
 
     private void tag(String code, String type, int priority) {
