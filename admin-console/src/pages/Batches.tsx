@@ -14,7 +14,7 @@ export interface Batch {
   validationFailedCount: number; etaSeconds: number | null; dryRun: boolean; errorPolicy: string; fileName: string | null;
   errorSummary: string | null; createdAt: string; finishedAt: string | null; waitingFor: string | null;
 }
-export const OPERATIONS = ['price_adjust', 'inventory_update', 'listing_upload', 'item_edit', 'status_change', 'tag_batch_add', 'voucher_code_import'];
+export const OPERATIONS = ['price_adjust', 'inventory_update', 'listing_upload', 'item_edit', 'status_change', 'tag_batch_add', 'tag_batch_remove', 'voucher_code_import'];
 
 /** Batch history, template download and the upload that starts a batch. */
 export default function BatchesPage() {

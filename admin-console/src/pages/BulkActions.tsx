@@ -48,7 +48,7 @@ export default function BulkActions({ itemIds, onDone }: { itemIds: string[]; on
   return (
     <Group align="end" gap="xs" mb="xs" data-testid="bulk-actions">
       <Text size="sm">{itemIds.length} {t('bulk.selected')}</Text>
-      <Select aria-label={t('bulk.action')} data={[{ value: 'status_change', label: t('bulk.statusChange') }, { value: 'tag_batch_add', label: t('bulk.addTags') }]}
+      <Select aria-label={t('bulk.action')} data={[{ value: 'status_change', label: t('bulk.statusChange') }, { value: 'tag_batch_add', label: t('bulk.addTags') }, { value: 'tag_batch_remove', label: t('bulk.removeTags') }]}
         value={action} allowDeselect={false} onChange={(v) => setAction(v ?? 'status_change')} w={180} comboboxProps={{ withinPortal: false }} />
       {action === 'status_change'
         ? <Select aria-label={t('bulk.targetStatus')} data={TARGETS} value={target} onChange={setTarget} w={140} comboboxProps={{ withinPortal: false }} />
