@@ -212,16 +212,17 @@ class CatalogueBatchTest {
 
     @Test
     void tagsAreAddedAndRemovedByBatchAndARowWithABadTagFailsNamingItsField() {
-        // given four items, two active tags of the tag table and a deactivated one
+        // given four items, two active tags of the tag table and one deactivated after the fourth item got it
         List<Long> opv = items.online(SampleListings.OPV, 4);
-        String summer = tag("summer", true), weekend = tag("weekend", true), retired = tag("retired", false);
+        String summer = tag("summer", true), weekend = tag("weekend", true), retired = tag("retired", true);
         long add = upload("tags.csv", Sheets.csv("item_id,tags", opv.get(0) + ",\"" + summer + "," + weekend + "\"",
-                opv.get(1) + "," + summer), "tag_batch_add", null, false).getLong("batch.batchId");
+                opv.get(1) + "," + summer, opv.get(3) + "," + retired), "tag_batch_add", null, false).getLong("batch.batchId");
         assertEquals("completed", awaitFinished(add).getString("status"), itemsOf(add).prettify());
         assertEquals(List.of(summer, weekend), items.read(opv).get(opv.get(0)).getTagsList());
         assertEquals(List.of(summer), items.read(opv).get(opv.get(1)).getTagsList());
+        given().baseUri(configUrl).header("Authorization", Tokens.bearer("admin", 1)).delete("/tags/" + retired).then().statusCode(200);
 
-        // when a removal sheet names a code the tag table lacks (row 4) and a deactivated one (row 5), as a dry run
+        // when a removal sheet names a code the tag table lacks (row 4) and the retired one (row 5), as a dry run
         byte[] sheet = Sheets.csv("item_id,tags", opv.get(0) + "," + weekend, opv.get(1) + "," + summer,
                 opv.get(2) + ",nowhere-" + Long.toString(operator, 36), opv.get(3) + "," + retired);
         long dry = upload("untag.csv", sheet, "tag_batch_remove", null, true).getLong("batch.batchId");
@@ -237,12 +238,13 @@ class CatalogueBatchTest {
                 .statusCode(201).extract().jsonPath().getLong("batch.batchId");
         JsonPath done = awaitFinished(id);
 
-        // then the two good rows took their tags off, and each bad row failed with a stable code naming the field
+        // then the good rows took their tags off (a retired tag too), and the unknown code failed with a stable code naming the field
         assertEquals("partial_success", done.getString("status"), itemsOf(id).prettify());
-        assertEquals(2, done.getInt("successCount"));
-        assertEquals(2, done.getInt("failedCount"));
+        assertEquals(3, done.getInt("successCount"));
+        assertEquals(1, done.getInt("failedCount"));
         assertEquals(List.of(summer), items.read(opv).get(opv.get(0)).getTagsList());
         assertEquals(List.of(), items.read(opv).get(opv.get(1)).getTagsList());
+        assertEquals(List.of(), items.read(opv).get(opv.get(3)).getTagsList());
         JsonPath rows = itemsOf(id);
         assertEquals(List.of(summer, weekend), rows.getList("items[0].before.tags"));
         assertEquals(List.of(summer), rows.getList("items[0].after.tags"));
@@ -250,8 +252,16 @@ class CatalogueBatchTest {
         assertEquals("UNKNOWN_TAG", rows.getString("items[2].errorCode"));
         assertEquals("tags", rows.getString("items[2].errorField"));
         assertEquals(5, rows.getInt("items[3].rowNo"));
-        assertEquals("TAG_INACTIVE", rows.getString("items[3].errorCode"));
-        assertEquals("tags", rows.getString("items[3].errorField"));
+        assertEquals("succeeded", rows.getString("items[3].status"), rows.prettify());
+        assertEquals(List.of(retired), rows.getList("items[3].before.tags"));
+
+        // and an inactive tag cannot be added: a row error naming the field
+        String gone = tag("gone", false);
+        long again = upload("retag.csv", Sheets.csv("item_id,tags", opv.get(3) + "," + gone), "tag_batch_add", null, false)
+                .getLong("batch.batchId");
+        assertEquals("failed", awaitFinished(again).getString("status"), itemsOf(again).prettify());
+        assertEquals("TAG_INACTIVE", itemsOf(again).getString("items[0].errorCode"));
+        assertEquals("tags", itemsOf(again).getString("items[0].errorField"));
 
         // like tag_batch_add, a tag removal is not undone as a batch
         given().header("Authorization", Tokens.bearer("operator", operator)).post("/batches/" + id + "/undo")

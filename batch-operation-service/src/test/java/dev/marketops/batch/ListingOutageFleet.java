@@ -17,7 +17,7 @@ public class ListingOutageFleet extends CatalogueFleet {
         Map<String, String> out = new HashMap<>(super.start());
         out.put("marketops.batch.outage.budget", "3m");
         out.put("marketops.batch.outage.max-backoff", "3s");
-        out.put("marketops.batch.max-chunk-size", "30");
+        out.put("marketops.batch.max-chunk-size", "200");
         out.put("marketops.batch.test-chunk-pause", "PT0.5S");
         // no crash of the batch service here: leases as in production, so a slow call is not claimed twice
         out.put("marketops.batch.lease-seconds", "60");

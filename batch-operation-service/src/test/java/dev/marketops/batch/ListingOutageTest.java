@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = ListingOutageFleet.class, restrictToAnnotatedClass = true)
 class ListingOutageTest {
 
-    static final int ROWS = 300;
+    static final int ROWS = 3_000; // the probe: a 3,000-row upload
 
     @GrpcClient("listing")
     ListingCommandsGrpc.ListingCommandsBlockingStub listing;
@@ -56,7 +56,7 @@ class ListingOutageTest {
 
     @Test
     void aListingUploadWaitsOutAListingServiceCrashAndPutsEveryRowOnlineOnce() throws Exception {
-        // given a sheet of 300 new top-ups
+        // given a sheet of 3,000 new top-ups
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> lines = new ArrayList<>(List.of("category_id,title,carrier,denomination,sale_price"));
         for (int i = 0; i < ROWS; i++) {
@@ -91,7 +91,10 @@ class ListingOutageTest {
         assertEquals(null, resumed.getString("waitingFor"), resumed.prettify());
 
         // and, audited and published (this test plays audit-service and publish-service), every row succeeds
-        publish(taskIds(batchId), batchId);
+        List<Long> all = taskIds(batchId);
+        for (int i = 0; i < all.size(); i += 500) { // in calls of 500, as the batch's own chunks go
+            publish(all.subList(i, Math.min(all.size(), i + 500)), batchId);
+        }
         JsonPath done = awaitFinished(batchId);
         assertEquals("completed", done.getString("status"), done.prettify());
         assertEquals(ROWS, done.getInt("successCount"));
@@ -139,7 +142,7 @@ class ListingOutageTest {
     }
 
     private JsonPath awaitFinished(long id) throws InterruptedException {
-        await("batch " + id + " is finished", 90, () -> List.of("completed", "partial_success", "failed", "cancelled")
+        await("batch " + id + " is finished", 180, () -> List.of("completed", "partial_success", "failed", "cancelled")
                 .contains(batch(id).getString("status")));
         return batch(id);
     }

@@ -365,7 +365,9 @@ public class ItemEdits {
         if (tags.isEmpty()) {
             throw ApiProblem.missingField("tags");
         }
-        Optional<TagTable.Refusal> refused = tagTable.refusal(tags);
+        // a tag retired from the table can still be taken off the items that carry it; a code the
+        // table never had is refused either way (most likely a typo in the sheet)
+        Optional<TagTable.Refusal> refused = tagTable.refusal(tags, change == TagChange.REMOVE);
         if (refused.isPresent()) { // every item asked for these tags: each one is refused, naming the field
             ItemResult[] out = new ItemResult[itemIds.size()];
             for (int i = 0; i < out.length; i++) {

@@ -52,18 +52,26 @@ public class TagTable {
 
     /** The reason these tags cannot be used, or empty when every one is an active tag. */
     public Optional<Refusal> refusal(Collection<String> codes) {
+        return refusal(codes, false);
+    }
+
+    /**
+     * The reason these tags cannot be used, or empty when every one is in the tag table (and
+     * active, unless {@code inactiveAllowed}: a retired tag may still be taken off items).
+     */
+    public Optional<Refusal> refusal(Collection<String> codes, boolean inactiveAllowed) {
         long now = System.currentTimeMillis();
         Snapshot s = current;
         if (s == null || now - s.readAt() > ttl.toMillis()) {
             s = read(s, now);
         }
-        Optional<Refusal> refused = refusal(s, codes);
+        Optional<Refusal> refused = refusal(s, codes, inactiveAllowed);
         if (refused.isPresent()) {
             Set<String> key = Set.copyOf(codes);
             Long last = refusedAt.get(key);
             if (s.readAt() != now && (last == null || now - last > recheck.toMillis())) {
                 s = read(s, now);
-                refused = refusal(s, codes);
+                refused = refusal(s, codes, inactiveAllowed);
             }
             if (refused.isPresent()) {
                 if (refusedAt.size() > 1000) {
@@ -75,12 +83,12 @@ public class TagTable {
         return refused;
     }
 
-    static Optional<Refusal> refusal(Snapshot s, Collection<String> codes) {
+    static Optional<Refusal> refusal(Snapshot s, Collection<String> codes, boolean inactiveAllowed) {
         List<String> unknown = codes.stream().filter(c -> !s.activeByCode().containsKey(c)).toList();
         if (!unknown.isEmpty()) {
             return Optional.of(new Refusal("UNKNOWN_TAG", "not in the tag table: " + String.join(", ", unknown)));
         }
-        List<String> inactive = codes.stream().filter(c -> !s.activeByCode().get(c)).toList();
+        List<String> inactive = inactiveAllowed ? List.of() : codes.stream().filter(c -> !s.activeByCode().get(c)).toList();
         if (!inactive.isEmpty()) {
             return Optional.of(new Refusal("TAG_INACTIVE", "inactive in the tag table: " + String.join(", ", inactive)));
         }

@@ -13,7 +13,20 @@ public class ListingFleetTestResource implements QuarkusTestResourceLifecycleMan
     int listingGrpc;
 
     private final ConfigServiceTestResource config = new ConfigServiceTestResource();
+    private final Map<String, String> listingInfra;
     private ServiceProcess listing;
+
+    public ListingFleetTestResource() {
+        this(Map.of());
+    }
+
+    /**
+     * With properties of listing-service's own (a fault test points it at a private database,
+     * {@code marketops.db.port}); config-service stays on the shared servers and answers lookups only.
+     */
+    public ListingFleetTestResource(Map<String, String> listingInfra) {
+        this.listingInfra = Map.copyOf(listingInfra);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -21,12 +34,14 @@ public class ListingFleetTestResource implements QuarkusTestResourceLifecycleMan
         String configPort = String.valueOf(config.grpcPort);
         listingHttp = ServiceProcess.freePort();
         listingGrpc = ServiceProcess.freePort();
-        listing = ServiceProcess.start("listing-service", listingHttp, Map.of(
+        Map<String, String> props = new java.util.HashMap<>(listingInfra);
+        props.putAll(Map.of(
                 "quarkus.grpc.server.port", String.valueOf(listingGrpc),
                 "quarkus.grpc.server.test-port", String.valueOf(listingGrpc),
                 "quarkus.http.test-port", String.valueOf(listingHttp),
                 "quarkus.grpc.clients.config.port", configPort,
                 "quarkus.grpc.clients.config.test-port", configPort));
+        listing = ServiceProcess.start("listing-service", listingHttp, props);
         Map<String, String> out = new java.util.HashMap<>(configPorts);
         out.put("quarkus.grpc.clients.listing.port", String.valueOf(listingGrpc));
         out.put("quarkus.grpc.clients.listing.test-port", String.valueOf(listingGrpc));
