@@ -1,6 +1,7 @@
 package dev.marketops.platform.grpc;
 
 import dev.marketops.platform.problem.ApiProblem;
+import dev.marketops.platform.problem.DatabaseOutage;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +39,13 @@ public final class GrpcProblems {
             trailers.put(PROBLEM_CODE, p.code());
             return Uni.createFrom().failure(statusOf(p.status()).withDescription(p.getMessage()).asRuntimeException(trailers));
         } catch (RuntimeException e) {
+            java.util.Optional<String> outage = DatabaseOutage.of(e);
+            if (outage.isPresent()) { // the caller waits it out and asks again (every call here is idempotent)
+                LOG.warnf("gRPC call answered UNAVAILABLE: the database is unavailable (%s)", outage.get());
+                Metadata trailers = new Metadata();
+                trailers.put(PROBLEM_CODE, DatabaseOutage.CODE);
+                return Uni.createFrom().failure(Status.UNAVAILABLE.withDescription("database unavailable").asRuntimeException(trailers));
+            }
             LOG.error("unhandled error in gRPC call", e);
             return Uni.createFrom().failure(Status.INTERNAL.withDescription("unexpected error; it has been logged").asRuntimeException());
         }

@@ -92,6 +92,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        java.util.Optional<String> outage = DatabaseOutage.of(e);
+        if (outage.isPresent()) {
+            LOG.warnf("%s answered 503: the database is unavailable (%s)", uri.getPath(), outage.get());
+            Response r = build(503, DatabaseOutage.CODE, "Service unavailable", "the database is unavailable; try again shortly", uri, Map.of());
+            r.getHeaders().add("Retry-After", "5");
+            return r;
+        }
         LOG.errorf(e, "unhandled error on %s", uri.getPath());
         meters.counter("marketops_unhandled_errors_total", "exception", e.getClass().getSimpleName()).increment();
         return build(500, "INTERNAL_ERROR", "Internal error",

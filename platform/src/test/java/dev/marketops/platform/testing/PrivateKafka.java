@@ -80,6 +80,20 @@ public final class PrivateKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates these topics now (3 partitions each, as the broker's default), for a reader that must
+     * be assigned their partitions before anything is written to them.
+     */
+    public void createTopics(String... names) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(java.util.Arrays.stream(names).map(n -> new org.apache.kafka.clients.admin.NewTopic(n, 3, (short) 1))
+                    .toList()).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics " + java.util.Arrays.toString(names), e);
+        }
+    }
+
     /** A clean broker stop (SIGTERM: it closes its logs and leaves the cluster), waited for. */
     public void stop() {
         if (broker == null) {
