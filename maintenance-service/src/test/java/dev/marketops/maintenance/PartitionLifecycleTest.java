@@ -239,6 +239,56 @@ class PartitionLifecycleTest {
         }
     }
 
+    /**
+     * Role notices past 90 days and user notices read more than 180 days ago are deleted by the same
+     * run (soft_delete_table rows of V9); newer ones and unread ones stay, however old.
+     */
+    @Test
+    void oldRoleNoticesAndLongReadNotificationsArePurgedUnreadOnesStay() throws Exception {
+        String run = "purge-" + java.util.UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.util.function.IntFunction<java.sql.Timestamp> daysAgo = d -> java.sql.Timestamp.from(now.minus(java.time.Duration.ofDays(d)));
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE soft_delete_table SET enabled = (table_schema = 'maintenance' AND table_name IN ('role_notification', 'notification'))");
+            try (PreparedStatement role = c.prepareStatement("INSERT INTO role_notification (role, kind, title, subject_type, event_id, created_at)"
+                    + " VALUES ('operator', 'listing.escalated', 'probe', 'listing_task', ?, ?)");
+                 PreparedStatement user = c.prepareStatement("INSERT INTO notification (user_id, kind, title, subject_type, subject_id, event_id,"
+                         + " created_at, read_at) VALUES (424242, 'listing.rejected', 'probe', 'listing_task', 1, ?, ?, ?)")) {
+                for (int d : new int[] {91, 89}) {
+                    role.setString(1, run + "-role-" + d);
+                    role.setTimestamp(2, daysAgo.apply(d));
+                    role.addBatch();
+                }
+                role.executeBatch();
+                int[][] createdRead = {{400, 181}, {400, 179}, {400, -1}};
+                for (int[] cr : createdRead) {
+                    user.setString(1, run + "-user-" + cr[1]);
+                    user.setTimestamp(2, daysAgo.apply(cr[0]));
+                    user.setTimestamp(3, cr[1] < 0 ? null : daysAgo.apply(cr[1]));
+                    user.addBatch();
+                }
+                user.executeBatch();
+            }
+        }
+        clock.set(now);
+        assertEquals(ClusterSingleton.RunResult.RAN, cleanup.run());
+        assertEquals(List.of(run + "-role-89"), texts("SELECT event_id FROM role_notification WHERE event_id LIKE '" + run + "%'"));
+        assertEquals(List.of(run + "-user--1", run + "-user-179"),
+                texts("SELECT event_id FROM notification WHERE event_id LIKE '" + run + "%' ORDER BY event_id"));
+        assertTrue(count("SELECT row_count FROM lifecycle_run WHERE job = 'data-cleanup' AND table_name = 'role_notification' "
+                + "AND outcome = 'succeeded' AND ran_at = '" + now + "'") >= 1);
+    }
+
+    private List<String> texts(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     private List<Long> longs(String sql) throws SQLException {
         List<Long> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
