@@ -149,7 +149,6 @@ start_services() {
       -Dmarketops.service.client-id="$client" \
       -Dmarketops.homepage.static-dir="$MARKETOPS_HOME/static/config" \
       -Dmarketops.supplier.credentials.secrets-dir="$MARKETOPS_HOME/supplier-secrets" \
-      -Dmarketops.history-export.dir="$MARKETOPS_HOME/history-exports" \
       -jar "$REPO_ROOT/$name/target/quarkus-app/quarkus-run.jar"
   done
   for s in "${SERVICES[@]}"; do

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.marketops.platform.testing.ConfigServiceTestResource;
 import dev.marketops.platform.testing.Tokens;
 import dev.marketops.proto.catalog.ItemSnapshot;
+import dev.marketops.search.export.ProductExportJobs;
 import dev.marketops.search.index.SearchIndex;
 import dev.marketops.search.projection.ItemProjection;
 import io.agroal.api.AgroalDataSource;
@@ -26,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,7 +52,8 @@ import org.junit.jupiter.api.TestInstance;
  * Exports of the product list: exactly the filter, the selection and the columns asked for,
  * written by a background job into an .xlsx whose id cells are text and whose headers are the
  * batch templates' own; a merchant's export holds only its shop's goods; only the requester
- * reads it; the row limit (5 in tests) is refused with a clear problem.
+ * reads it; the row limit (5 in tests) is refused with a clear problem; the file lives in the
+ * database (any replica serves it) until the retention purge removes the finished job.
  */
 @QuarkusTest
 @QuarkusTestResource(ConfigServiceTestResource.class)
@@ -59,6 +64,8 @@ class ProductExportTest {
     SearchIndex index;
     @Inject
     AgroalDataSource db;
+    @Inject
+    ProductExportJobs jobs;
 
     final String tag = "export-" + System.nanoTime();
     final String bulkTag = tag + "-bulk";
@@ -317,6 +324,106 @@ class ProductExportTest {
                 job.getString("error"));
         given().header("Authorization", owner).get("/search/exports/" + exportId + "/file").then().statusCode(409)
                 .body("code", equalTo("EXPORT_NOT_READY")).body("status", equalTo("FAILED"));
+    }
+
+    @Test
+    void aFinishedFileIsServedFromTheDatabaseOnceTheRunnersTemporaryFileIsGone() throws Exception {
+        // given a finished export
+        String operator = Tokens.bearer("operator", 78);
+        JsonPath job = exportAndWait(operator, request(Map.of("tags", tag, "status", "online,offline"), null, List.of("itemId", "title")));
+        assertEquals("DONE", job.getString("status"), job.prettify());
+        long exportId = job.getLong("exportId");
+
+        // then the runner left nothing on its disk: the file is a row of product_export_file
+        try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), tmp.filter(f -> f.getFileName().toString().startsWith("product-export-" + exportId + "-")).toList());
+        }
+        byte[] stored;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT content, bytes FROM product_export_file WHERE export_id = ?")) {
+            ps.setLong(1, exportId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "the file is stored with its job");
+                stored = rs.getBytes(1);
+                assertEquals(stored.length, rs.getLong(2));
+            }
+        }
+
+        // and the download is exactly that row, a workbook of the three items
+        Response file = given().header("Authorization", operator).get("/search/exports/" + exportId + "/file");
+        assertEquals(200, file.statusCode(), file.asString());
+        assertEquals(Long.toString(stored.length), file.header("Content-Length"));
+        assertArrayEquals(stored, file.asByteArray());
+        List<Row> rows = sheet(operator, Long.toString(exportId));
+        assertEquals(List.of("item_id", "title"), texts(rows.get(0)));
+        assertEquals(Set.of(Long.toString(a1.getItemId()), Long.toString(a2.getItemId()), Long.toString(b1.getItemId())), column(rows, 0));
+    }
+
+    @Test
+    void thePurgeDeletesFinishedJobsPastTheRetentionAndKeepsRecentAndRunningOnes() throws Exception {
+        // given two finished exports, one finished eight days ago (the retention is seven) and one six days ago
+        String operator = Tokens.bearer("operator", 79);
+        Map<String, Object> body = request(Map.of("tags", tag, "status", "online"), null, List.of("itemId"));
+        long expired = exportAndWait(operator, body).getLong("exportId");
+        long recent = exportAndWait(operator, body).getLong("exportId");
+        ageBy(expired, "8 days");
+        ageBy(recent, "6 days");
+        // and a job that failed eight days ago, and one requested eight days ago that is still running
+        long expiredFailed = bigBase + 502;
+        long running = bigBase + 503;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO product_export_job (export_id, requested_by, columns, status, error, created_at, started_at, heartbeat_at, finished_at)
+                VALUES (?, 79, ARRAY['ITEM_ID'], 'FAILED', 'boom', now() - interval '8 days', now() - interval '8 days', NULL, now() - interval '8 days'),
+                       (?, 79, ARRAY['ITEM_ID'], 'RUNNING', NULL, now() - interval '8 days', now(), now(), NULL)""")) {
+            ps.setLong(1, expiredFailed);
+            ps.setLong(2, running);
+            ps.executeUpdate();
+        }
+        try {
+            // when the purge runs
+            assertTrue(jobs.purgeExpired() >= 2);
+
+            // then the expired jobs and their file are gone, and their download is not found
+            assertEquals(0, count("SELECT count(*) FROM product_export_job WHERE export_id IN (?, ?)", expired, expiredFailed));
+            assertEquals(0, count("SELECT count(*) FROM product_export_file WHERE export_id = ?", expired));
+            given().header("Authorization", operator).get("/search/exports/" + expired).then().statusCode(404)
+                    .body("code", equalTo("EXPORT_NOT_FOUND"));
+            given().header("Authorization", operator).get("/search/exports/" + expired + "/file").then().statusCode(404)
+                    .body("code", equalTo("EXPORT_NOT_FOUND"));
+            // and the recent one still downloads, the running one is left to its runner
+            List<Row> rows = sheet(operator, Long.toString(recent));
+            assertEquals(List.of("item_id"), texts(rows.get(0)));
+            assertEquals(Set.of(Long.toString(a1.getItemId()), Long.toString(b1.getItemId())), column(rows, 0));
+            given().header("Authorization", operator).get("/search/exports/" + running).then().statusCode(200)
+                    .body("status", equalTo("RUNNING"));
+        } finally {
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM product_export_job WHERE export_id = ?")) {
+                ps.setLong(1, running);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private void ageBy(long exportId, String age) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE product_export_job SET created_at = now() - ?::interval, finished_at = now() - ?::interval WHERE export_id = ?")) {
+            ps.setString(1, age);
+            ps.setString(2, age);
+            ps.setLong(3, exportId);
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
+    private long count(String sql, long... ids) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < ids.length; k++) {
+                ps.setLong(k + 1, ids[k]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

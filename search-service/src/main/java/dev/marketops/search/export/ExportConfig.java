@@ -3,7 +3,6 @@ package dev.marketops.search.export;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** marketops.search.export.*: the product list exports. */
 @ConfigMapping(prefix = "marketops.search.export")
@@ -17,9 +16,6 @@ public interface ExportConfig {
     @WithDefault("10000")
     int maxSelection();
 
-    /** Where finished files are kept (default: a folder in java.io.tmpdir). */
-    Optional<String> dir();
-
     /** A RUNNING job whose heartbeat is older than this is taken to be dead and claimed again. */
     @WithDefault("PT2M")
     Duration staleAfter();
@@ -27,6 +23,14 @@ public interface ExportConfig {
     /** How often a replica looks for queued jobs (the scheduler's syntax: 2s, 500ms). */
     @WithDefault("2s")
     String poll();
+
+    /** Finished jobs (DONE or FAILED) and their files are deleted this long after they finished. */
+    @WithDefault("P7D")
+    Duration retention();
+
+    /** How often the purge of expired jobs runs, once per cluster (the scheduler's syntax). */
+    @WithDefault("1h")
+    String purgeEvery();
 
     /** false on a replica that should leave the jobs to others (a pure API pod). */
     @WithDefault("true")

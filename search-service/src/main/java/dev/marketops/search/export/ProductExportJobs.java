@@ -2,6 +2,7 @@ package dev.marketops.search.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.marketops.platform.cron.ClusterSingleton;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.Actor;
@@ -11,10 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,10 +34,12 @@ import org.jboss.logging.Logger;
 /**
  * The product_export_job table and its runner: a request is stored with who asked (their user
  * id and, for a merchant, their shop, so the file holds exactly what their own search would),
- * a replica claims the oldest QUEUED job with SKIP LOCKED, streams it into a file and records
- * progress as a heartbeat; the requester polls and downloads. A job whose replica died (no
- * heartbeat for staleAfter) is claimed again and written from the start; a failure is retried
- * up to {@link #MAX_ATTEMPTS} times, a result over the row limit fails at once.
+ * a replica claims the oldest QUEUED job with SKIP LOCKED, streams it into a temporary file and
+ * records progress as a heartbeat, then stores the file in product_export_file as it marks the job
+ * DONE, so the download works from any replica; the requester polls and downloads. A job whose
+ * replica died (no heartbeat for staleAfter) is claimed again and written from the start; a
+ * failure is retried up to {@link #MAX_ATTEMPTS} times, a result over the row limit fails at once.
+ * Finished jobs and their files are purged after the retention.
  */
 @ApplicationScoped
 public class ProductExportJobs {
@@ -55,12 +58,13 @@ public class ProductExportJobs {
     private final ProductExport export;
     private final ObjectMapper json;
     private final ExportConfig config;
-    private final Path dir;
     private final MeterRegistry meters;
+    private final ClusterSingleton singleton;
 
     public ProductExportJobs(AgroalDataSource ds, SnowflakeIds ids, ProductExport export, ObjectMapper json, ExportConfig config,
-                             MeterRegistry meters) {
+                             MeterRegistry meters, ClusterSingleton singleton) {
         this.ds = ds;
+        this.singleton = singleton;
         this.ids = ids;
         this.export = export;
         this.json = json;
@@ -70,12 +74,11 @@ public class ProductExportJobs {
             throw new IllegalStateException("marketops.search.export.max-rows must be 1.." + ProductExport.MAX_SHEET_ROWS
                     + " (the rows of one .xlsx sheet below its header), was " + config.maxRows());
         }
-        this.dir = Path.of(config.dir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "marketops-product-exports").toString()));
     }
 
     /** Created at start, so a wrong max-rows stops the service instead of failing every poll. */
     void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
-        LOG.debugf("product exports: at most %d rows, files in %s", config.maxRows(), dir);
+        LOG.debugf("product exports: at most %d rows, kept %s", config.maxRows(), config.retention());
     }
 
     /** Stores a checked request; a replica's poller picks it up within seconds. */
@@ -122,13 +125,52 @@ public class ProductExportJobs {
                 });
     }
 
-    /** The finished file of the caller's job: 404 when there is no such job of theirs, 409 while it is not DONE. */
-    public Path file(long id, Actor who) {
-        ExportJob j = find(id, who).orElseThrow(() -> notFound(id));
-        if (!"DONE".equals(j.status())) {
-            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + j.status() + ", not DONE").with("status", j.status());
+    /** A finished file in the database, {@code bytes} long. */
+    public record ExportFile(long exportId, long bytes) {
+    }
+
+    /**
+     * The finished file of the caller's job: 404 when there is no such job of theirs (or it was
+     * purged, or finished before files were kept in the database), 409 while it is not DONE.
+     */
+    public ExportFile file(long id, Actor who) {
+        return sql("SELECT j.status, f.bytes FROM product_export_job j LEFT JOIN product_export_file f ON f.export_id = j.export_id "
+                + "WHERE j.export_id = ? AND j.requested_by = ?", (c, ps) -> {
+                    ps.setLong(1, id);
+                    ps.setLong(2, who.userId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw notFound(id);
+                        }
+                        String status = rs.getString(1);
+                        if (!"DONE".equals(status)) {
+                            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + status + ", not DONE").with("status", status);
+                        }
+                        long bytes = rs.getLong(2);
+                        if (rs.wasNull()) {
+                            throw notFound(id);
+                        }
+                        return new ExportFile(id, bytes);
+                    }
+                });
+    }
+
+    /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
+    public void copy(ExportFile file, OutputStream out) throws IOException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT content FROM product_export_file WHERE export_id = ?")) {
+            ps.setLong(1, file.exportId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(file.exportId());
+                }
+                try (InputStream in = rs.getBinaryStream(1)) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("reading product export " + file.exportId() + " failed", e);
         }
-        return dir.resolve(id + ".xlsx");
     }
 
     public static ApiProblem notFound(long id) {
@@ -151,7 +193,7 @@ public class ProductExportJobs {
         if (c == null) {
             return false;
         }
-        Path tmp = dir.resolve(c.id + ".xlsx.part");
+        Path tmp = null;
         try {
             if (c.invalid != null) {
                 throw c.invalid;
@@ -159,7 +201,8 @@ public class ProductExportJobs {
             if (c.attempts > MAX_ATTEMPTS) {
                 throw new IllegalStateException("gave up after " + MAX_ATTEMPTS + " attempts whose runners stopped");
             }
-            Files.createDirectories(dir);
+            // on disk first, so memory stays bounded however large the workbook is
+            tmp = Files.createTempFile("product-export-" + c.id + "-", ".xlsx");
             long rows;
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 long[] lastBeat = {System.currentTimeMillis()};
@@ -170,17 +213,7 @@ public class ProductExportJobs {
                     }
                 });
             }
-            Path target = dir.resolve(c.id + ".xlsx");
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            long bytes = Files.size(target);
-            sql("UPDATE product_export_job SET status = 'DONE', rows_written = ?, file_key = ?, file_bytes = ?, finished_at = now(), "
-                    + "error = NULL WHERE export_id = ?", (cn, ps) -> {
-                        ps.setLong(1, rows);
-                        ps.setString(2, target.getFileName().toString());
-                        ps.setLong(3, bytes);
-                        ps.setLong(4, c.id);
-                        return ps.executeUpdate();
-                    });
+            long bytes = finish(c.id, rows, tmp);
             LOG.infof("product export %d done: %d rows, %d bytes", c.id, rows, bytes);
             meters.counter("marketops_search_exports_total", "outcome", "done").increment();
             meters.counter("marketops_search_export_rows_total").increment(rows);
@@ -190,11 +223,6 @@ public class ProductExportJobs {
                 LOG.infof("product export %d refused: %s", c.id, e.getMessage());
             } else {
                 LOG.warnf(e, "product export %d failed (attempt %d)", c.id, c.attempts);
-            }
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the next attempt overwrites it
             }
             boolean last = permanent || c.attempts >= MAX_ATTEMPTS;
             meters.counter("marketops_search_exports_total", "outcome", permanent ? "refused" : last ? "failed" : "retried").increment();
@@ -206,8 +234,69 @@ public class ProductExportJobs {
                         ps.setLong(4, c.id);
                         return ps.executeUpdate();
                     });
+        } finally {
+            deleteTemp(tmp, c.id);
         }
         return true;
+    }
+
+    /**
+     * Stores the file and marks the job DONE in one transaction, so a DONE job always has its file;
+     * the content is streamed from disk (a rerun of a stale job replaces the file). Answers its size.
+     */
+    private long finish(long id, long rows, Path file) throws IOException, SQLException {
+        long bytes = Files.size(file);
+        try (Connection c = ds.getConnection(); InputStream in = Files.newInputStream(file)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement put = c.prepareStatement("""
+                    INSERT INTO product_export_file (export_id, content, bytes) VALUES (?, ?, ?)
+                    ON CONFLICT (export_id) DO UPDATE SET content = EXCLUDED.content, bytes = EXCLUDED.bytes""");
+                 PreparedStatement done = c.prepareStatement("UPDATE product_export_job SET status = 'DONE', rows_written = ?, "
+                         + "file_bytes = ?, finished_at = now(), error = NULL WHERE export_id = ?")) {
+                put.setLong(1, id);
+                put.setBinaryStream(2, in, bytes);
+                put.setLong(3, bytes);
+                put.executeUpdate();
+                done.setLong(1, rows);
+                done.setLong(2, bytes);
+                done.setLong(3, id);
+                done.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return bytes;
+    }
+
+    private static void deleteTemp(Path tmp, long id) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            LOG.warnf(e, "product export %d: temporary file %s not deleted", id, tmp);
+        }
+    }
+
+    @Scheduled(every = "${marketops.search.export.purge-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeTick() {
+        singleton.runIfLeader("product-export-purge", () -> purgeExpired() + " product exports purged");
+    }
+
+    /** Deletes the finished jobs (and so their files) older than the retention; answers how many. */
+    public int purgeExpired() {
+        int deleted = sql("DELETE FROM product_export_job WHERE status IN ('DONE', 'FAILED') AND finished_at < now() - ?::interval",
+                (c, ps) -> {
+                    ps.setString(1, config.retention().toMillis() + " milliseconds");
+                    return ps.executeUpdate();
+                });
+        LOG.infof("product exports: purged %d finished more than %s ago", deleted, config.retention());
+        return deleted;
     }
 
     /** {@code invalid}: why the stored request cannot run (it fails at once, no retry). */

@@ -17,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -87,14 +88,15 @@ public class ProductExportResource {
         return jobs.find(id, caller.actor()).orElseThrow(() -> ProductExportJobs.notFound(id));
     }
 
-    /** The finished file, streamed from the export store. */
+    /** The finished file, streamed from the database (whichever replica wrote it). */
     @GET
     @Path("/{exportId}/file")
     @Produces({XLSX, MediaType.APPLICATION_JSON})
     public Response file(@PathParam("exportId") String exportId) {
         long id = id(exportId);
-        java.nio.file.Path file = jobs.file(id, caller.actor());
-        return Response.ok(file.toFile(), XLSX)
+        ProductExportJobs.ExportFile file = jobs.file(id, caller.actor());
+        StreamingOutput body = out -> jobs.copy(file, out);
+        return Response.ok(body, XLSX).header("Content-Length", file.bytes())
                 .header("Content-Disposition", "attachment; filename=\"products_" + id + ".xlsx\"").build();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.marketops.platform.cron.ClusterSingleton;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.Actor;
@@ -12,10 +13,10 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,8 +36,10 @@ import org.jboss.logging.Logger;
  * Product history exported as a background job, for sets too large to wait for in one request:
  * the request is stored with the filter and the requester (so the file is masked and scoped
  * exactly as the requester's own reads would be), a replica claims it, streams the rows into a
- * file of the export store and records progress; the requester polls the job and downloads the
- * file. A job whose replica died (no heartbeat) is claimed again and written from the start.
+ * temporary file and records progress, then stores the file in history_export_file as it marks
+ * the job DONE, so the download works from any replica; the requester polls the job and downloads
+ * the file. A job whose replica died (no heartbeat) is claimed again and written from the start.
+ * Finished jobs and their files are purged after the retention.
  */
 @ApplicationScoped
 public class HistoryExportJobs {
@@ -54,18 +57,20 @@ public class HistoryExportJobs {
     private final SnowflakeIds ids;
     private final HistoryExport export;
     private final ObjectMapper json;
-    private final Path dir;
+    private final ClusterSingleton singleton;
     private final Duration stale;
+    private final Duration retention;
 
-    public HistoryExportJobs(AgroalDataSource ds, SnowflakeIds ids, HistoryExport export, ObjectMapper json,
-                             @ConfigProperty(name = "marketops.history-export.dir") Optional<String> dir,
-                             @ConfigProperty(name = "marketops.history-export.stale-after", defaultValue = "PT2M") Duration stale) {
+    public HistoryExportJobs(AgroalDataSource ds, SnowflakeIds ids, HistoryExport export, ObjectMapper json, ClusterSingleton singleton,
+                             @ConfigProperty(name = "marketops.history-export.stale-after", defaultValue = "PT2M") Duration stale,
+                             @ConfigProperty(name = "marketops.history-export.retention", defaultValue = "P7D") Duration retention) {
         this.ds = ds;
         this.ids = ids;
         this.export = export;
         this.json = json;
-        this.dir = Path.of(dir.orElse(Path.of(System.getProperty("java.io.tmpdir"), "marketops-history-exports").toString()));
+        this.singleton = singleton;
         this.stale = stale;
+        this.retention = retention;
     }
 
     /** Stores the request; a replica's poller picks it up within seconds. */
@@ -111,13 +116,54 @@ public class HistoryExportJobs {
         });
     }
 
-    /** The finished file of the caller's job; 404 when there is no such job, 409 while it is not done. */
-    public Path file(long id, Actor who) {
-        Job j = find(id, who).orElseThrow(() -> notFound(id));
-        if (!"DONE".equals(j.status())) {
-            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + j.status() + ", not DONE").with("status", j.status());
+    /** A finished file in the database, {@code bytes} long. */
+    public record ExportFile(long jobId, long bytes) {
+    }
+
+    /**
+     * The finished file of the caller's job (admins: any job's); 404 when there is no such job (or
+     * it was purged, or finished before files were kept in the database), 409 while it is not done.
+     */
+    public ExportFile file(long id, Actor who) {
+        boolean admin = who.roles().contains(Roles.ADMIN);
+        return sql("SELECT j.status, f.bytes FROM history_export_job j LEFT JOIN history_export_file f ON f.job_id = j.id WHERE j.id = ?"
+                + (admin ? "" : " AND j.requested_by = ?"), ps -> {
+                    ps.setLong(1, id);
+                    if (!admin) {
+                        ps.setLong(2, who.userId());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw notFound(id);
+                        }
+                        String status = rs.getString(1);
+                        if (!"DONE".equals(status)) {
+                            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + status + ", not DONE").with("status", status);
+                        }
+                        long bytes = rs.getLong(2);
+                        if (rs.wasNull()) {
+                            throw notFound(id);
+                        }
+                        return new ExportFile(id, bytes);
+                    }
+                });
+    }
+
+    /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
+    public void copy(ExportFile file, OutputStream out) throws IOException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT content FROM history_export_file WHERE job_id = ?")) {
+            ps.setLong(1, file.jobId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(file.jobId());
+                }
+                try (InputStream in = rs.getBinaryStream(1)) {
+                    in.transferTo(out);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("reading history export " + file.jobId() + " failed", e);
         }
-        return dir.resolve(id + ".xlsx");
     }
 
     public static ApiProblem notFound(long id) {
@@ -140,9 +186,10 @@ public class HistoryExportJobs {
         if (c == null) {
             return false;
         }
-        Path tmp = dir.resolve(c.id + ".xlsx.part");
+        Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            // on disk first, so memory stays bounded however large the workbook is
+            tmp = Files.createTempFile("history-export-" + c.id + "-", ".xlsx");
             long rows;
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 long[] lastBeat = {System.currentTimeMillis()};
@@ -153,25 +200,10 @@ public class HistoryExportJobs {
                     }
                 });
             }
-            Path target = dir.resolve(c.id + ".xlsx");
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            long bytes = Files.size(target);
-            sql("UPDATE history_export_job SET status = 'DONE', rows_written = ?, file_key = ?, file_bytes = ?, finished_at = now(), "
-                    + "error = NULL WHERE id = ?", ps -> {
-                        ps.setLong(1, rows);
-                        ps.setString(2, target.getFileName().toString());
-                        ps.setLong(3, bytes);
-                        ps.setLong(4, c.id);
-                        return ps.executeUpdate();
-                    });
+            long bytes = finish(c.id, rows, tmp);
             LOG.infof("history export %d done: %d rows, %d bytes", c.id, rows, bytes);
         } catch (Exception e) {
             LOG.warnf(e, "history export %d failed (attempt %d)", c.id, c.attempts);
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the next attempt overwrites it
-            }
             boolean last = c.attempts >= MAX_ATTEMPTS;
             sql("UPDATE history_export_job SET status = ?, error = ?, finished_at = CASE WHEN ? THEN now() END WHERE id = ?", ps -> {
                 ps.setString(1, last ? "FAILED" : "PENDING");
@@ -180,8 +212,68 @@ public class HistoryExportJobs {
                 ps.setLong(4, c.id);
                 return ps.executeUpdate();
             });
+        } finally {
+            deleteTemp(tmp, c.id);
         }
         return true;
+    }
+
+    /**
+     * Stores the file and marks the job DONE in one transaction, so a DONE job always has its file;
+     * the content is streamed from disk (a rerun of a stale job replaces the file). Answers its size.
+     */
+    private long finish(long id, long rows, Path file) throws IOException, SQLException {
+        long bytes = Files.size(file);
+        try (Connection c = ds.getConnection(); InputStream in = Files.newInputStream(file)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement put = c.prepareStatement("""
+                    INSERT INTO history_export_file (job_id, content, bytes) VALUES (?, ?, ?)
+                    ON CONFLICT (job_id) DO UPDATE SET content = EXCLUDED.content, bytes = EXCLUDED.bytes""");
+                 PreparedStatement done = c.prepareStatement("UPDATE history_export_job SET status = 'DONE', rows_written = ?, file_bytes = ?, "
+                         + "finished_at = now(), error = NULL WHERE id = ?")) {
+                put.setLong(1, id);
+                put.setBinaryStream(2, in, bytes);
+                put.setLong(3, bytes);
+                put.executeUpdate();
+                done.setLong(1, rows);
+                done.setLong(2, bytes);
+                done.setLong(3, id);
+                done.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        return bytes;
+    }
+
+    private static void deleteTemp(Path tmp, long id) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            LOG.warnf(e, "history export %d: temporary file %s not deleted", id, tmp);
+        }
+    }
+
+    @Scheduled(every = "${marketops.history-export.purge-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeTick() {
+        singleton.runIfLeader("history-export-purge", () -> purgeExpired() + " history exports purged");
+    }
+
+    /** Deletes the finished jobs (and so their files) older than the retention; answers how many. */
+    int purgeExpired() {
+        int deleted = sql("DELETE FROM history_export_job WHERE status IN ('DONE', 'FAILED') AND finished_at < now() - ?::interval", ps -> {
+            ps.setString(1, retention.toMillis() + " milliseconds");
+            return ps.executeUpdate();
+        });
+        LOG.infof("history exports: purged %d finished more than %s ago", deleted, retention);
+        return deleted;
     }
 
     private record Claimed(long id, int attempts, HistoryFilter filter, Actor requester) {

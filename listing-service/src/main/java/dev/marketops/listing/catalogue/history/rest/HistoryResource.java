@@ -202,9 +202,10 @@ public class HistoryResource {
     @Produces(XLSX)
     @PermissionsAllowed(Permission.Names.HISTORY_EXPORT)
     public Response exportFile(@PathParam("jobId") long jobId) {
-        java.nio.file.Path file = jobs.file(jobId, caller.actor());
-        return Response.ok(file.toFile(), XLSX).header("Content-Disposition", "attachment; filename=\"product_history_" + jobId + ".xlsx\"")
-                .build();
+        HistoryExportJobs.ExportFile file = jobs.file(jobId, caller.actor());
+        StreamingOutput body = out -> jobs.copy(file, out);
+        return Response.ok(body, XLSX).header("Content-Length", file.bytes())
+                .header("Content-Disposition", "attachment; filename=\"product_history_" + jobId + ".xlsx\"").build();
     }
 
     @GET
