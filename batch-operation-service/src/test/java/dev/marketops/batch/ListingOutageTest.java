@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12's fault probe on the real servers: listing-service is killed (kill -9) in the middle of
- * a listing upload and started again 20 s later. The batch waits the outage out (it says what it
+ * a 3,000-row listing upload and started again 30 s later. The batch waits the outage out (it says what it
  * waits for and fails no row meanwhile), then reconciles the rows whose tasks were created before
  * the kill by their request ids, and every row ends with exactly one task, ONLINE, linked to it:
  * no orphan draft, nothing created twice.
@@ -75,7 +75,7 @@ class ListingOutageTest {
 
         // then the batch waits for it, saying so, and fails no row
         await("the batch says what it waits for", 30, () -> batch(batchId).getString("waitingFor") != null);
-        Thread.sleep(20_000); // the outage lasts (a pod restarting)
+        Thread.sleep(30_000); // the outage lasts 30 s (a pod restarting), as in the issue's probe
         JsonPath waiting = batch(batchId);
         assertEquals("processing", waiting.getString("status"), waiting.prettify());
         assertTrue(waiting.getString("waitingFor").startsWith("listing-service UNAVAILABLE"), waiting.getString("waitingFor"));
