@@ -413,6 +413,9 @@ test('operator saves the current filter, columns and sort as a view, picks it ag
     const url = new URL(page.url()).searchParams;
     check(url.get('q') === suffix && url.get('status') === 'online' && url.get('sort') === 'price:asc' && url.get('cols') === 'itemId,title,price',
       `view applied: ${url}`);
+    // the grid follows the URL on its next render: wait for its header row (bounded), then check it
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="products-table"] thead th')]
+      .map((th) => th.innerText.trim()).filter(Boolean).join() === 'ID,Title,Price', null, { timeout: WAIT }).catch(() => {});
     const headers = (await page.locator('[data-testid="products-table"] thead th').allInnerTexts()).map((x) => x.trim()).filter(Boolean);
     check(headers.join() === 'ID,Title,Price', `columns of the view: ${headers}`);
     // a change of sort makes the view "modified"; Update saves it with the version read

@@ -99,15 +99,7 @@ public final class PrivateKafka implements AutoCloseable {
         if (broker == null) {
             return;
         }
-        broker.destroy();
-        try {
-            if (!broker.waitFor(60, TimeUnit.SECONDS)) {
-                broker.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            broker.destroyForcibly();
-        }
+        Commands.stop(broker, java.time.Duration.ofSeconds(60));
         broker = null;
     }
 
@@ -138,19 +130,7 @@ public final class PrivateKafka implements AutoCloseable {
     private String run(List<String> args) {
         List<String> cmd = java(List.of("-Xmx128m"));
         cmd.addAll(args);
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(args + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Commands.run(cmd, null, java.time.Duration.ofSeconds(60));
     }
 
     private static void sleep(long ms) {

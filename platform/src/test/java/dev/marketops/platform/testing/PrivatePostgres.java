@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -85,18 +84,6 @@ public final class PrivatePostgres implements AutoCloseable {
             cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         cmd.addAll(command);
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(cmd + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Commands.run(cmd, dir, java.time.Duration.ofSeconds(90));
     }
 }

@@ -1,5 +1,6 @@
 package dev.marketops.search.fault;
 
+import dev.marketops.platform.testing.Commands;
 import dev.marketops.platform.testing.ServiceProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -38,19 +39,7 @@ public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager
     public static String cli(int port, String... command) {
         List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         cmd.addAll(List.of(command));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli " + cmd + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Commands.run(cmd, null, java.time.Duration.ofSeconds(10)).trim();
     }
 
     private void awaitPong() {
@@ -79,16 +68,6 @@ public class PrivateRedisResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
-        if (redis != null) {
-            redis.destroy();
-            try {
-                if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-                    redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                redis.destroyForcibly();
-            }
-        }
+        Commands.stop(redis, java.time.Duration.ofSeconds(10));
     }
 }
