@@ -3,6 +3,7 @@ package dev.marketops.search.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketops.platform.cron.ClusterSingleton;
+import dev.marketops.platform.files.StoredExportFiles;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.Actor;
@@ -12,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +60,13 @@ public class ProductExportJobs {
     private final ExportConfig config;
     private final MeterRegistry meters;
     private final ClusterSingleton singleton;
+    private final StoredExportFiles files;
 
     public ProductExportJobs(AgroalDataSource ds, SnowflakeIds ids, ProductExport export, ObjectMapper json, ExportConfig config,
                              MeterRegistry meters, ClusterSingleton singleton) {
         this.ds = ds;
         this.singleton = singleton;
+        this.files = new StoredExportFiles(ds, "product_export_job", "export_id", "product_export_file", "export_id", ProductExportJobs::notFound);
         this.ids = ids;
         this.export = export;
         this.json = json;
@@ -157,20 +159,7 @@ public class ProductExportJobs {
 
     /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
     public void copy(ExportFile file, OutputStream out) throws IOException {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT content FROM product_export_file WHERE export_id = ?")) {
-            ps.setLong(1, file.exportId());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw notFound(file.exportId());
-                }
-                try (InputStream in = rs.getBinaryStream(1)) {
-                    in.transferTo(out);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IOException("reading product export " + file.exportId() + " failed", e);
-        }
+        files.copy(file.exportId(), out);
     }
 
     public static ApiProblem notFound(long id) {
@@ -213,7 +202,7 @@ public class ProductExportJobs {
                     }
                 });
             }
-            long bytes = finish(c.id, rows, tmp);
+            long bytes = files.finish(c.id, rows, tmp);
             LOG.infof("product export %d done: %d rows, %d bytes", c.id, rows, bytes);
             meters.counter("marketops_search_exports_total", "outcome", "done").increment();
             meters.counter("marketops_search_export_rows_total").increment(rows);
@@ -235,52 +224,9 @@ public class ProductExportJobs {
                         return ps.executeUpdate();
                     });
         } finally {
-            deleteTemp(tmp, c.id);
+            StoredExportFiles.deleteTemp(tmp);
         }
         return true;
-    }
-
-    /**
-     * Stores the file and marks the job DONE in one transaction, so a DONE job always has its file;
-     * the content is streamed from disk (a rerun of a stale job replaces the file). Answers its size.
-     */
-    private long finish(long id, long rows, Path file) throws IOException, SQLException {
-        long bytes = Files.size(file);
-        try (Connection c = ds.getConnection(); InputStream in = Files.newInputStream(file)) {
-            c.setAutoCommit(false);
-            try (PreparedStatement put = c.prepareStatement("""
-                    INSERT INTO product_export_file (export_id, content, bytes) VALUES (?, ?, ?)
-                    ON CONFLICT (export_id) DO UPDATE SET content = EXCLUDED.content, bytes = EXCLUDED.bytes""");
-                 PreparedStatement done = c.prepareStatement("UPDATE product_export_job SET status = 'DONE', rows_written = ?, "
-                         + "file_bytes = ?, finished_at = now(), error = NULL WHERE export_id = ?")) {
-                put.setLong(1, id);
-                put.setBinaryStream(2, in, bytes);
-                put.setLong(3, bytes);
-                put.executeUpdate();
-                done.setLong(1, rows);
-                done.setLong(2, bytes);
-                done.setLong(3, id);
-                done.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        return bytes;
-    }
-
-    private static void deleteTemp(Path tmp, long id) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            LOG.warnf(e, "product export %d: temporary file %s not deleted", id, tmp);
-        }
     }
 
     @Scheduled(every = "${marketops.search.export.purge-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -290,13 +236,7 @@ public class ProductExportJobs {
 
     /** Deletes the finished jobs (and so their files) older than the retention; answers how many. */
     public int purgeExpired() {
-        int deleted = sql("DELETE FROM product_export_job WHERE status IN ('DONE', 'FAILED') AND finished_at < now() - ?::interval",
-                (c, ps) -> {
-                    ps.setString(1, config.retention().toMillis() + " milliseconds");
-                    return ps.executeUpdate();
-                });
-        LOG.infof("product exports: purged %d finished more than %s ago", deleted, config.retention());
-        return deleted;
+        return files.purge(config.retention());
     }
 
     /** {@code invalid}: why the stored request cannot run (it fails at once, no retry). */

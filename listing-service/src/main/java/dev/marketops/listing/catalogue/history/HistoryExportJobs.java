@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketops.platform.cron.ClusterSingleton;
+import dev.marketops.platform.files.StoredExportFiles;
 import dev.marketops.platform.ids.SnowflakeIds;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.Actor;
@@ -13,7 +14,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +60,7 @@ public class HistoryExportJobs {
     private final ClusterSingleton singleton;
     private final Duration stale;
     private final Duration retention;
+    private final StoredExportFiles files;
 
     public HistoryExportJobs(AgroalDataSource ds, SnowflakeIds ids, HistoryExport export, ObjectMapper json, ClusterSingleton singleton,
                              @ConfigProperty(name = "marketops.history-export.stale-after", defaultValue = "PT2M") Duration stale,
@@ -71,6 +72,7 @@ public class HistoryExportJobs {
         this.singleton = singleton;
         this.stale = stale;
         this.retention = retention;
+        this.files = new StoredExportFiles(ds, "history_export_job", "id", "history_export_file", "job_id", HistoryExportJobs::notFound);
     }
 
     /** Stores the request; a replica's poller picks it up within seconds. */
@@ -151,19 +153,7 @@ public class HistoryExportJobs {
 
     /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
     public void copy(ExportFile file, OutputStream out) throws IOException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT content FROM history_export_file WHERE job_id = ?")) {
-            ps.setLong(1, file.jobId());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw notFound(file.jobId());
-                }
-                try (InputStream in = rs.getBinaryStream(1)) {
-                    in.transferTo(out);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IOException("reading history export " + file.jobId() + " failed", e);
-        }
+        files.copy(file.jobId(), out);
     }
 
     public static ApiProblem notFound(long id) {
@@ -200,7 +190,7 @@ public class HistoryExportJobs {
                     }
                 });
             }
-            long bytes = finish(c.id, rows, tmp);
+            long bytes = files.finish(c.id, rows, tmp);
             LOG.infof("history export %d done: %d rows, %d bytes", c.id, rows, bytes);
         } catch (Exception e) {
             LOG.warnf(e, "history export %d failed (attempt %d)", c.id, c.attempts);
@@ -213,52 +203,9 @@ public class HistoryExportJobs {
                 return ps.executeUpdate();
             });
         } finally {
-            deleteTemp(tmp, c.id);
+            StoredExportFiles.deleteTemp(tmp);
         }
         return true;
-    }
-
-    /**
-     * Stores the file and marks the job DONE in one transaction, so a DONE job always has its file;
-     * the content is streamed from disk (a rerun of a stale job replaces the file). Answers its size.
-     */
-    private long finish(long id, long rows, Path file) throws IOException, SQLException {
-        long bytes = Files.size(file);
-        try (Connection c = ds.getConnection(); InputStream in = Files.newInputStream(file)) {
-            c.setAutoCommit(false);
-            try (PreparedStatement put = c.prepareStatement("""
-                    INSERT INTO history_export_file (job_id, content, bytes) VALUES (?, ?, ?)
-                    ON CONFLICT (job_id) DO UPDATE SET content = EXCLUDED.content, bytes = EXCLUDED.bytes""");
-                 PreparedStatement done = c.prepareStatement("UPDATE history_export_job SET status = 'DONE', rows_written = ?, file_bytes = ?, "
-                         + "finished_at = now(), error = NULL WHERE id = ?")) {
-                put.setLong(1, id);
-                put.setBinaryStream(2, in, bytes);
-                put.setLong(3, bytes);
-                put.executeUpdate();
-                done.setLong(1, rows);
-                done.setLong(2, bytes);
-                done.setLong(3, id);
-                done.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        return bytes;
-    }
-
-    private static void deleteTemp(Path tmp, long id) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            LOG.warnf(e, "history export %d: temporary file %s not deleted", id, tmp);
-        }
     }
 
     @Scheduled(every = "${marketops.history-export.purge-every:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -268,12 +215,7 @@ public class HistoryExportJobs {
 
     /** Deletes the finished jobs (and so their files) older than the retention; answers how many. */
     int purgeExpired() {
-        int deleted = sql("DELETE FROM history_export_job WHERE status IN ('DONE', 'FAILED') AND finished_at < now() - ?::interval", ps -> {
-            ps.setString(1, retention.toMillis() + " milliseconds");
-            return ps.executeUpdate();
-        });
-        LOG.infof("history exports: purged %d finished more than %s ago", deleted, retention);
-        return deleted;
+        return files.purge(retention);
     }
 
     private record Claimed(long id, int attempts, HistoryFilter filter, Actor requester) {
