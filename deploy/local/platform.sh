@@ -384,6 +384,7 @@ run_bench() {
   jars_present || build
   fresh_e2e_database # benchmarks on a quiet fleet too: no watchdog retrying the module tests' leftovers
   stop_services
+  "$INFRA" reset-kafka # and no backlog of events about tasks the fresh database does not have
   start_services
   "$INFRA" gateway-up
   log "benchmarks (figures also in e2e-tests/target/bench-*.txt)"
