@@ -74,6 +74,42 @@ public final class StoredExportFiles {
         return bytes;
     }
 
+    /** A finished job's stored file, {@code bytes} long. */
+    public record Ready(long id, long bytes) {
+    }
+
+    /**
+     * Job {@code id}'s file when the job is DONE: the service's not-found problem when there is no
+     * such job of {@code requestedBy} (null: anyone's), it was purged, or it finished before files
+     * were kept in the database; 409 {@code EXPORT_NOT_READY} (with its status) while it is not DONE.
+     */
+    public Ready ready(long id, Long requestedBy) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT j.status, f.bytes FROM " + jobTable
+                + " j LEFT JOIN " + fileTable + " f ON f." + fileId + " = j." + jobId + " WHERE j." + jobId + " = ?"
+                + (requestedBy == null ? "" : " AND j.requested_by = ?"))) {
+            ps.setLong(1, id);
+            if (requestedBy != null) {
+                ps.setLong(2, requestedBy);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound.apply(id);
+                }
+                String status = rs.getString(1);
+                if (!"DONE".equals(status)) {
+                    throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + status + ", not DONE").with("status", status);
+                }
+                long bytes = rs.getLong(2);
+                if (rs.wasNull()) {
+                    throw notFound.apply(id);
+                }
+                return new Ready(id, bytes);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + jobTable + " " + id + " failed", e);
+        }
+    }
+
     /** Streams job {@code id}'s stored file to {@code out}; the service's not-found problem if it was purged meanwhile. */
     public void copy(long id, OutputStream out) throws IOException {
         try (Connection c = ds.getConnection();

@@ -127,39 +127,17 @@ public class ProductExportJobs {
                 });
     }
 
-    /** A finished file in the database, {@code bytes} long. */
-    public record ExportFile(long exportId, long bytes) {
-    }
-
     /**
      * The finished file of the caller's job: 404 when there is no such job of theirs (or it was
      * purged, or finished before files were kept in the database), 409 while it is not DONE.
      */
-    public ExportFile file(long id, Actor who) {
-        return sql("SELECT j.status, f.bytes FROM product_export_job j LEFT JOIN product_export_file f ON f.export_id = j.export_id "
-                + "WHERE j.export_id = ? AND j.requested_by = ?", (c, ps) -> {
-                    ps.setLong(1, id);
-                    ps.setLong(2, who.userId());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw notFound(id);
-                        }
-                        String status = rs.getString(1);
-                        if (!"DONE".equals(status)) {
-                            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + status + ", not DONE").with("status", status);
-                        }
-                        long bytes = rs.getLong(2);
-                        if (rs.wasNull()) {
-                            throw notFound(id);
-                        }
-                        return new ExportFile(id, bytes);
-                    }
-                });
+    public StoredExportFiles.Ready file(long id, Actor who) {
+        return files.ready(id, who.userId());
     }
 
     /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
-    public void copy(ExportFile file, OutputStream out) throws IOException {
-        files.copy(file.exportId(), out);
+    public void copy(StoredExportFiles.Ready file, OutputStream out) throws IOException {
+        files.copy(file.id(), out);
     }
 
     public static ApiProblem notFound(long id) {

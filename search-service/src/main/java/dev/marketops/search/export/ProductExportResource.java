@@ -94,7 +94,7 @@ public class ProductExportResource {
     @Produces({XLSX, MediaType.APPLICATION_JSON})
     public Response file(@PathParam("exportId") String exportId) {
         long id = id(exportId);
-        ProductExportJobs.ExportFile file = jobs.file(id, caller.actor());
+        dev.marketops.platform.files.StoredExportFiles.Ready file = jobs.file(id, caller.actor());
         StreamingOutput body = out -> jobs.copy(file, out);
         return Response.ok(body, XLSX).header("Content-Length", file.bytes())
                 .header("Content-Disposition", "attachment; filename=\"products_" + id + ".xlsx\"").build();

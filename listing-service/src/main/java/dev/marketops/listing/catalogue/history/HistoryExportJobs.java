@@ -118,42 +118,17 @@ public class HistoryExportJobs {
         });
     }
 
-    /** A finished file in the database, {@code bytes} long. */
-    public record ExportFile(long jobId, long bytes) {
-    }
-
     /**
      * The finished file of the caller's job (admins: any job's); 404 when there is no such job (or
      * it was purged, or finished before files were kept in the database), 409 while it is not done.
      */
-    public ExportFile file(long id, Actor who) {
-        boolean admin = who.roles().contains(Roles.ADMIN);
-        return sql("SELECT j.status, f.bytes FROM history_export_job j LEFT JOIN history_export_file f ON f.job_id = j.id WHERE j.id = ?"
-                + (admin ? "" : " AND j.requested_by = ?"), ps -> {
-                    ps.setLong(1, id);
-                    if (!admin) {
-                        ps.setLong(2, who.userId());
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw notFound(id);
-                        }
-                        String status = rs.getString(1);
-                        if (!"DONE".equals(status)) {
-                            throw ApiProblem.conflict("EXPORT_NOT_READY", "export " + id + " is " + status + ", not DONE").with("status", status);
-                        }
-                        long bytes = rs.getLong(2);
-                        if (rs.wasNull()) {
-                            throw notFound(id);
-                        }
-                        return new ExportFile(id, bytes);
-                    }
-                });
+    public StoredExportFiles.Ready file(long id, Actor who) {
+        return files.ready(id, who.roles().contains(Roles.ADMIN) ? null : who.userId());
     }
 
     /** Streams the stored file to {@code out}; 404 if it was purged since {@link #file} found it. */
-    public void copy(ExportFile file, OutputStream out) throws IOException {
-        files.copy(file.jobId(), out);
+    public void copy(StoredExportFiles.Ready file, OutputStream out) throws IOException {
+        files.copy(file.id(), out);
     }
 
     public static ApiProblem notFound(long id) {

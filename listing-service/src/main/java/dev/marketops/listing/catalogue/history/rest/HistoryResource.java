@@ -202,7 +202,7 @@ public class HistoryResource {
     @Produces(XLSX)
     @PermissionsAllowed(Permission.Names.HISTORY_EXPORT)
     public Response exportFile(@PathParam("jobId") long jobId) {
-        HistoryExportJobs.ExportFile file = jobs.file(jobId, caller.actor());
+        dev.marketops.platform.files.StoredExportFiles.Ready file = jobs.file(jobId, caller.actor());
         StreamingOutput body = out -> jobs.copy(file, out);
         return Response.ok(body, XLSX).header("Content-Length", file.bytes())
                 .header("Content-Disposition", "attachment; filename=\"product_history_" + jobId + ".xlsx\"").build();
