@@ -52,6 +52,7 @@ public class InventoryAdjustments {
         final long skuId;
         final long origStock;
         long stock;
+        String skuCode = "";
         final Map<String, long[]> slots = new LinkedHashMap<>(); // slot -> {original, current}
 
         SkuState(long skuId, long stock) {
@@ -173,7 +174,7 @@ public class InventoryAdjustments {
         Map<Long, ItemState> items = new HashMap<>();
         Map<Long, SkuState> skus = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.item_id, i.status, i.version, i.inventory_model, s.sku_id, s.stock
+                SELECT i.item_id, i.status, i.version, i.inventory_model, s.sku_id, s.stock, s.sku_code
                 FROM item i LEFT JOIN sku s ON s.item_id = i.item_id AND s.status <> 'deleted'
                 WHERE i.item_id = ANY(?)""" + Sql.IN_SCOPE + " ORDER BY i.item_id, s.sku_id FOR UPDATE OF i")) {
             ps.setArray(1, Sql.longs(c, itemIds));
@@ -189,6 +190,7 @@ public class InventoryAdjustments {
                     long skuId = rs.getLong(5);
                     if (!rs.wasNull()) {
                         SkuState s = new SkuState(skuId, rs.getLong(6));
+                        s.skuCode = rs.getString(7);
                         it.skus().add(s);
                         skus.put(skuId, s);
                     }
@@ -241,7 +243,6 @@ public class InventoryAdjustments {
         if (dryRun || byItem.isEmpty()) {
             return versions;
         }
-        ProductHistory.Capture captured = history.capture(c, byItem.keySet());
         if (!skuIds.isEmpty()) {
             Sql.update(c, """
                     UPDATE sku s SET stock = u.stock, updated_at = now()
@@ -254,9 +255,29 @@ public class InventoryAdjustments {
                     FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS u(sku_id, slot, stock) WHERE k.sku_id = u.sku_id AND k.slot = u.slot""",
                     Sql.longs(c, slotSku), Sql.texts(c, slots), Sql.longs(c, slotStock));
         }
-        versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
-        captured.record(c, ChangeType.STOCK, ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
-                .withSupplier(r.getSupplierId(), r.getSupplierMessageId()), Sql.firstRows(r.getChangesList(), StockChange::getItemId, StockChange::getIndex));
+        // The changed fields are known here (a dated SKU's total stock is the sum of its nights):
+        // the item's version and its history row are written by one statement.
+        Map<Long, Integer> rows = Sql.firstRows(r.getChangesList(), StockChange::getItemId, StockChange::getIndex);
+        List<ProductHistory.Change> changes = new ArrayList<>(byItem.size());
+        for (long itemId : byItem.keySet()) {
+            ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
+            for (SkuState s : items.get(itemId).skus()) {
+                String p = "skus." + s.skuCode + ".";
+                if (s.stock != s.origStock) {
+                    old.put(p + "stock", s.origStock);
+                    neu.put(p + "stock", s.stock);
+                }
+                s.slots.forEach((k, v) -> {
+                    if (v[0] != v[1]) {
+                        old.put(p + "calendar." + k + ".stock", v[0]);
+                        neu.put(p + "calendar." + k + ".stock", v[1]);
+                    }
+                });
+            }
+            changes.add(new ProductHistory.Change(itemId, ChangeType.STOCK, old, neu, rows.get(itemId)));
+        }
+        versions.putAll(history.bumpAndRecord(c, changes, ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
+                .withSupplier(r.getSupplierId(), r.getSupplierMessageId())));
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();
         byItem.forEach((itemId, ch) -> {

@@ -315,11 +315,11 @@ public class PriceAdjustments {
                           FROM sku_calendar WHERE sku_id = ANY(?) GROUP BY sku_id) m WHERE s.sku_id = m.sku_id""",
                     LocalDate.now(ZoneOffset.UTC).toString(), Sql.longs(c, new java.util.HashSet<>(slotSku)));
         }
-        versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
         ChangeCause cause = ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
                 .withSupplier(r.getSupplierId(), r.getSupplierMessageId());
         Map<Long, Integer> rows = Sql.firstRows(r.getChangesList(), PriceChange::getItemId, PriceChange::getIndex);
         if (captured != null) {
+            versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
             captured.record(c, ChangeType.PRICE, cause, rows);
         } else {
             List<ProductHistory.Change> changes = new ArrayList<>(byItem.size());
@@ -337,7 +337,8 @@ public class PriceAdjustments {
                 }
                 changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
             }
-            history.record(c, changes, cause);
+            // The item's version and its history row in one statement (one update of the item row).
+            versions.putAll(history.bumpAndRecord(c, changes, cause));
         }
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();

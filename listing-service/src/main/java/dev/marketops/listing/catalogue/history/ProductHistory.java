@@ -34,17 +34,25 @@ public class ProductHistory {
         }
     }
 
+    /**
+     * One statement per chunk: numbers the versions from the item rows, inserts the history rows and
+     * answers each item's catalogue version. {@code %s}: what else the item update sets (the item's
+     * own version when the caller's change has not bumped it yet).
+     */
     private static final String INSERT = """
             WITH d AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[])
                        AS d(item_id, change_type, old_value, new_value, batch_row, saga_id)),
-                 v AS (UPDATE item i SET history_version = i.history_version + 1 FROM d WHERE i.item_id = d.item_id
-                       RETURNING i.item_id, i.history_version, i.shop_id, i.task_id)
-            INSERT INTO product_version_history (product_id, version_number, change_type, old_value, new_value, change_reason,
-                shop_id, operator_id, operator_name, operator_role, ip_address, device_info, task_id, batch_id, batch_row,
-                supplier_id, supplier_message_id, saga_id, request_id)
-            SELECT v.item_id, v.history_version, d.change_type, d.old_value::jsonb, d.new_value::jsonb, ?, v.shop_id, ?, ?, ?, ?, ?,
-                   CASE WHEN ? THEN v.task_id END, ?, d.batch_row, ?, ?, coalesce(d.saga_id, ?), ?
-            FROM v JOIN d ON d.item_id = v.item_id""";
+                 v AS (UPDATE item i SET history_version = i.history_version + 1%s FROM d WHERE i.item_id = d.item_id
+                       RETURNING i.item_id, i.version, i.history_version, i.shop_id, i.task_id),
+                 h AS (INSERT INTO product_version_history (product_id, version_number, change_type, old_value, new_value,
+                           change_reason, shop_id, operator_id, operator_name, operator_role, ip_address, device_info, task_id,
+                           batch_id, batch_row, supplier_id, supplier_message_id, saga_id, request_id)
+                       SELECT v.item_id, v.history_version, d.change_type, d.old_value::jsonb, d.new_value::jsonb, ?, v.shop_id,
+                              ?, ?, ?, ?, ?, CASE WHEN ? THEN v.task_id END, ?, d.batch_row, ?, ?, coalesce(d.saga_id, ?), ?
+                       FROM v JOIN d ON d.item_id = v.item_id)
+            SELECT item_id, version FROM v""";
+    private static final String RECORD = INSERT.formatted("");
+    private static final String BUMP_AND_RECORD = INSERT.formatted(", version = i.version + 1, updated_at = now()");
 
     private final HistoryConfig config;
     private final Timer writeTimer;
@@ -131,6 +139,40 @@ public class ProductHistory {
         if (!enabled() || changes.isEmpty()) {
             return 0;
         }
+        return write(c, changes, cause, RECORD).size();
+    }
+
+    /**
+     * A change whose changed fields are known and whose items' versions are not bumped yet: bumps
+     * every changed item's version and records its history row in the same statement, so the item
+     * row is updated once (a second update of a row in one transaction cannot be a HOT update and
+     * doubled the price path's cost). Answers each item's new catalogue version.
+     */
+    public Map<Long, Long> bumpAndRecord(Connection c, List<Change> changes, ChangeCause cause) throws SQLException {
+        if (changes.isEmpty()) {
+            return Map.of();
+        }
+        if (!enabled()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE item SET version = version + 1, updated_at = now() WHERE item_id = ANY(?) RETURNING item_id, version")) {
+                ps.setArray(1, c.createArrayOf("bigint", changes.stream().map(Change::itemId).toArray()));
+                return versions(ps);
+            }
+        }
+        return write(c, changes, cause, BUMP_AND_RECORD);
+    }
+
+    private static Map<Long, Long> versions(PreparedStatement ps) throws SQLException {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private Map<Long, Long> write(Connection c, List<Change> changes, ChangeCause cause, String sql) throws SQLException {
         long started = System.nanoTime();
         Actor a = ActorPropagation.current();
         boolean byUser = a != null && a.userId() != 0;
@@ -150,8 +192,8 @@ public class ProductHistory {
             batchRows.add(ch.batchRow());
             sagas.add(ch.sagaId());
         }
-        int n;
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        Map<Long, Long> n;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setArray(i++, c.createArrayOf("bigint", ids.toArray()));
             ps.setArray(i++, c.createArrayOf("text", types.toArray()));
@@ -171,10 +213,10 @@ public class ProductHistory {
             ps.setString(i++, cause.supplierMessageId());
             ps.setString(i++, cause.sagaId());
             ps.setString(i++, cause.requestId());
-            n = ps.executeUpdate();
+            n = versions(ps);
         }
         writeTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-        rows.increment(n);
+        rows.increment(n.size());
         return n;
     }
 

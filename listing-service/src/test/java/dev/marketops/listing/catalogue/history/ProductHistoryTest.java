@@ -103,7 +103,7 @@ class ProductHistoryTest {
     }
 
     @Test
-    void batchChunksRecordOneRowPerChangedProductWithBatchRowAndOperator() {
+    void batchChunksRecordOneRowPerChangedProductWithBatchRowAndOperator() throws Exception {
         long shop = HistoryFixtures.newShopId();
         List<Long> items = published(SampleListings.OPV, shop, 3);
         long a = items.get(0), b = items.get(1), c = items.get(2);
@@ -140,6 +140,12 @@ class ProductHistoryTest {
         assertEquals("acme", sc.get("supplier_id"));
         assertEquals("msg-17", sc.get("supplier_message_id"));
         assertEquals(900L, ((Number) sc.get("operator_id")).longValue());
+        var stockOld = new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) sc.get("old_value"));
+        var stockNew = new com.fasterxml.jackson.databind.ObjectMapper().readTree((String) sc.get("new_value"));
+        assertEquals(1, stockNew.size(), "only the SKU's stock changed: " + sc);
+        String stockPath = stockNew.fieldNames().next();
+        assertTrue(stockPath.startsWith("skus.") && stockPath.endsWith(".stock"), stockPath);
+        assertEquals(stockOld.get(stockPath).asLong() + 5, stockNew.get(stockPath).asLong(), "the stock moved by 5: " + sc);
 
         // Title and attribute edits; tags.
         ItemResults edits = HistoryFixtures.as(78, Roles.OPERATOR, null, null, null, () -> catalog.editItems(EditItemsRequest.newBuilder()
