@@ -39,7 +39,23 @@ public class PromotionBook {
 
     /** userType: the reader's (all / new / vip, checked by {@link #userType}). */
     public Optional<PromotionPrice.Applied> priceOf(long itemId, Collection<Long> categoryPath, long priceCents, String userType) {
-        return PromotionPrice.best(activities(), itemId, categoryPath, priceCents, System.currentTimeMillis(), userType);
+        return pricing(userType).priceOf(itemId, categoryPath, priceCents);
+    }
+
+    /**
+     * Prices for one answer: the promotion list is taken once (a page of hits is priced against
+     * one list at one instant, and a page does not ask config-service once per hit when the list
+     * has expired).
+     */
+    public Pricing pricing(String userType) {
+        return new Pricing(activities(), System.currentTimeMillis(), userType);
+    }
+
+    /** The promotions and the instant one answer is priced at. */
+    public record Pricing(List<PromotionPrice.Activity> activities, long at, String userType) {
+        public Optional<PromotionPrice.Applied> priceOf(long itemId, Collection<Long> categoryPath, long priceCents) {
+            return PromotionPrice.best(activities, itemId, categoryPath, priceCents, at, userType);
+        }
     }
 
     /** The userType query parameter: absent means a reader of no particular type (only promotions for all apply). */

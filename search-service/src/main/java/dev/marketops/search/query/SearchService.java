@@ -67,8 +67,9 @@ public class SearchService {
                 c.sortField().equals("tag_priority") ? tagPriorities.current() : java.util.Map.of(), onlyItemIds));
         List<ItemHit> items = new ArrayList<>();
         JsonNode last = null;
+        dev.marketops.search.promotion.PromotionBook.Pricing pricing = priced ? promotions.pricing(userType) : null;
         for (JsonNode hit : answer.path("hits").path("hits")) {
-            items.add(hit(hit.path("_source"), userType, priced));
+            items.add(hit(hit.path("_source"), pricing));
             last = hit;
         }
         String next = last != null && items.size() == c.size()
@@ -109,7 +110,7 @@ public class SearchService {
         return out;
     }
 
-    private ItemHit hit(JsonNode s, String userType, boolean priced) {
+    private ItemHit hit(JsonNode s, dev.marketops.search.promotion.PromotionBook.Pricing pricing) {
         List<Long> path = new ArrayList<>();
         s.path("category_path").forEach(n -> path.add(n.asLong()));
         List<String> tags = new ArrayList<>();
@@ -120,6 +121,6 @@ public class SearchService {
                 s.path("price").decimalValue(), s.path("price_cents").asLong(), s.path("face_value").decimalValue(),
                 s.path("stock").asLong(), s.path("version").asLong(), s.path("created_at").asLong(),
                 s.path("updated_at").asLong(), skus == null ? List.of() : skus,
-                priced ? promotions.priceOf(s.path("item_no").asLong(), path, s.path("price_cents").asLong(), userType).orElse(null) : null);
+                pricing != null ? pricing.priceOf(s.path("item_no").asLong(), path, s.path("price_cents").asLong()).orElse(null) : null);
     }
 }
