@@ -156,6 +156,49 @@ class SupplierPushTest {
         assertEquals(code, io.grpc.Status.fromThrowable(pushed.error()).getCode().name(), pushed.error().toString());
     }
 
+    @Test
+    void aLongStreamIsAnsweredOncePerMessageInOrderAndEachSessionKeepsItsNewestVersion() {
+        // more messages than the gateway reads ahead of its acks, so pages are formed while others are applied
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int sessions = 40;
+        int versions = 25;
+        List<dev.marketops.proto.services.SupplierUpdate> stream = new java.util.ArrayList<>();
+        for (int v = 1; v <= versions; v++) {
+            for (int i = 0; i < sessions; i++) {
+                stream.add(SupplierClients.update("v" + v + "-" + i, SupplierRecords.movie("L-" + run + "-" + i, v, 40 + v, 50 - v,
+                        "scheduled")));
+                if (v % 5 == 0) { // an older version and a repeat come late: ignored
+                    stream.add(SupplierClients.update("old" + v + "-" + i, SupplierRecords.movie("L-" + run + "-" + i, v - 1, 1, 1,
+                            "scheduled")));
+                    stream.add(SupplierClients.update("again" + v + "-" + i, SupplierRecords.movie("L-" + run + "-" + i, v, 40 + v,
+                            50 - v, "scheduled")));
+                }
+            }
+        }
+
+        SupplierClients.Pushed pushed = SupplierClients.push(grpcPort, CINEMA, stream);
+
+        assertEquals(stream.stream().map(dev.marketops.proto.services.SupplierUpdate::getMessageId).toList(),
+                pushed.acks().stream().map(SupplierAck::getMessageId).toList(), "one ack per message, in message order");
+        assertTrue(pushed.acks().stream().allMatch(SupplierAck::getAccepted), pushed.acks().toString());
+        List<SupplierAck> created = pushed.acks().stream().filter(a -> "created".equals(a.getOutcome())).toList();
+        assertEquals(sessions, created.size(), "one listing task per session");
+        assertEquals(sessions, created.stream().map(SupplierAck::getTaskId).distinct().count());
+        assertTrue(pushed.acks().stream().filter(a -> a.getMessageId().startsWith("old") || a.getMessageId().startsWith("again"))
+                .allMatch(a -> "ignored".equals(a.getOutcome())), "older versions and repeats are ignored");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*), min(last_version), "
+                + "max(last_version), count(DISTINCT task_id) FROM supplier_item WHERE supplier_code = 'CINEMA_ONE' AND external_id LIKE ?")) {
+            ps.setString(1, "L-" + run + "-%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(List.of((long) sessions, (long) versions, (long) versions, (long) sessions),
+                        List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String itemStatus(String supplier, String ext) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT status FROM supplier_item WHERE supplier_code = ? AND external_id = ?")) {

@@ -35,6 +35,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -49,6 +50,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -582,11 +585,14 @@ public class SyncApplier {
                     .addAllItemIds(goOnline).setTargetStatus("online").setOperatorType("system").setOperatorId(actor.userId())
                     .setReason("supplier " + s.code + ": on sale again").build())), goOnline);
         }
-        if (prices.getChangesCount() > 0) {
-            collect(errors, timed("adjust_prices", actor, () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustPrices(prices.build())), null);
-        }
-        if (stock.getChangesCount() > 0) {
-            collect(errors, timed("adjust_inventory", actor, () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustInventory(stock.build())), null);
+        // prices and stock are independent commands on the same items: sent side by side, their refusals
+        // read in the same order as before (a price refusal is the item's first)
+        for (ItemResults r : both(
+                prices.getChangesCount() == 0 ? null : () -> timed("adjust_prices", actor,
+                        () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustPrices(prices.build())),
+                stock.getChangesCount() == 0 ? null : () -> timed("adjust_inventory", actor,
+                        () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustInventory(stock.build())))) {
+            collect(errors, r, null);
         }
         if (!goOffline.isEmpty()) {
             collect(errors, timed("change_status", actor, () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).changeStatus(ChangeStatusRequest.newBuilder()
@@ -596,7 +602,6 @@ public class SyncApplier {
         List<String> okExt = new ArrayList<>();
         List<Long> okItem = new ArrayList<>();
         List<String> okStatus = new ArrayList<>();
-        List<String> okApplied = new ArrayList<>();
         List<String> badExt = new ArrayList<>();
         List<String> badWhy = new ArrayList<>();
         for (Target g : targets) {
@@ -605,7 +610,6 @@ public class SyncApplier {
                 okExt.add(g.externalId());
                 okItem.add(g.itemId());
                 okStatus.add(g.rec().offline() ? "offline" : "synced");
-                okApplied.add(g.recordJson());
                 out.put(g.index(), new Ack(g.messageId(), g.externalId(), true, "updated", "", "", g.taskId() == null ? 0 : g.taskId(),
                         g.itemId()));
             } else {
@@ -618,20 +622,51 @@ public class SyncApplier {
             }
         }
         if (!okExt.isEmpty()) {
+            // what was applied is the item's record (the page's upsert wrote it; a pending item's is the one read,
+            // locked): it is not sent again
             try (PreparedStatement ps = c.prepareStatement("UPDATE supplier_item i SET item_id = u.item, status = u.st, "
-                    + "applied = u.applied::jsonb, applied_version = i.last_version, consecutive_failures = 0, last_error = NULL, "
-                    + "last_synced_at = now() FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(ext, item, st, applied) "
+                    + "applied = i.record, applied_version = i.last_version, consecutive_failures = 0, last_error = NULL, "
+                    + "last_synced_at = now() FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u(ext, item, st) "
                     + "WHERE i.supplier_code = ? AND i.external_id = u.ext")) {
                 ps.setArray(1, c.createArrayOf("text", okExt.toArray()));
                 ps.setArray(2, c.createArrayOf("bigint", okItem.toArray()));
                 ps.setArray(3, c.createArrayOf("text", okStatus.toArray()));
-                ps.setArray(4, c.createArrayOf("text", okApplied.toArray()));
-                ps.setString(5, s.code);
+                ps.setString(4, s.code);
                 ps.executeUpdate();
             }
         }
         markFailed(c, s.code, badExt, badWhy);
         return out;
+    }
+
+    /**
+     * Runs two catalogue calls at once (either may be null: not needed) and answers their replies in
+     * order. Both have ended when it returns or throws (the first failure): a call still under way
+     * after its page was rolled back could land after the retry's and undo it.
+     */
+    private static List<ItemResults> both(java.util.function.Supplier<ItemResults> first,
+                                          java.util.function.Supplier<ItemResults> second) {
+        if (first == null || second == null) {
+            ItemResults only = first != null ? first.get() : second != null ? second.get() : null;
+            return only == null ? List.of() : List.of(only);
+        }
+        CompletableFuture<ItemResults> other = CompletableFuture.supplyAsync(second, Infrastructure.getDefaultWorkerPool());
+        ItemResults mine;
+        try {
+            mine = first.get();
+        } catch (RuntimeException e) {
+            try {
+                other.join();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed); // the first failure is the page's answer
+            }
+            throw e;
+        }
+        try {
+            return List.of(mine, other.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** The first refusal per item of a catalogue reply ("CODE: field: message"). */
