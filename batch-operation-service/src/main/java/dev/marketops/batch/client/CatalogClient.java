@@ -53,6 +53,19 @@ public class CatalogClient {
     @GrpcClient("listing")
     dev.marketops.proto.listing.ListingQueriesGrpc.ListingQueriesBlockingStub listingQueries;
 
+    @jakarta.inject.Inject
+    dev.marketops.batch.metrics.BatchStages stages;
+
+    /** A call timed per method (and counted to the batch whose chunk makes it). */
+    private <T> T timed(String method, java.util.function.Supplier<T> call) {
+        long t0 = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            stages.grpc(method, System.nanoTime() - t0);
+        }
+    }
+
     private CatalogCommandsGrpc.CatalogCommandsBlockingStub c() {
         return catalog.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
@@ -62,41 +75,41 @@ public class CatalogClient {
         if (ids.isEmpty()) {
             return out;
         }
-        ItemSnapshots s = c().getItems(ItemRefs.newBuilder().addAllItemIds(ids).build());
+        ItemSnapshots s = timed("GetItems", () -> c().getItems(ItemRefs.newBuilder().addAllItemIds(ids).build()));
         s.getItemsList().forEach(i -> out.put(i.getItemId(), i));
         return out;
     }
 
     public ItemResults adjustPrices(AdjustPricesRequest r) {
-        return c().adjustPrices(r);
+        return timed("AdjustPrices", () -> c().adjustPrices(r));
     }
 
     public ItemResults adjustInventory(AdjustInventoryRequest r) {
-        return c().adjustInventory(r);
+        return timed("AdjustInventory", () -> c().adjustInventory(r));
     }
 
     public ItemResults editItems(EditItemsRequest r) {
-        return c().editItems(r);
+        return timed("EditItems", () -> c().editItems(r));
     }
 
     public ItemResults addTags(AddTagsRequest r) {
-        return c().addTags(r);
+        return timed("AddTags", () -> c().addTags(r));
     }
 
     public ItemResults removeTags(RemoveTagsRequest r) {
-        return c().removeTags(r);
+        return timed("RemoveTags", () -> c().removeTags(r));
     }
 
     public ItemResults restoreItems(dev.marketops.proto.catalog.RestoreItemsRequest r) {
-        return c().restoreItems(r);
+        return timed("RestoreItems", () -> c().restoreItems(r));
     }
 
     public ItemResults changeStatus(ChangeStatusRequest r) {
-        return c().changeStatus(r);
+        return timed("ChangeStatus", () -> c().changeStatus(r));
     }
 
     public ChangeShopStatusReply changeShopStatus(ChangeShopStatusRequest r) {
-        return c().changeShopStatus(r);
+        return timed("ChangeShopStatus", () -> c().changeShopStatus(r));
     }
 
     public Iterator<ItemSnapshots> streamItems(StreamItemsRequest r) {
@@ -105,22 +118,22 @@ public class CatalogClient {
 
     /** One client stream: the first message names the SKU, then the codes in messages of at most 5,000. */
     public VoucherImportReply importVoucherCodes(List<VoucherCodeChunk> messages) {
-        return catalogStreams.withDeadlineAfter(DEADLINE_SECONDS * 5, TimeUnit.SECONDS)
+        return timed("ImportVoucherCodes", () -> catalogStreams.withDeadlineAfter(DEADLINE_SECONDS * 5, TimeUnit.SECONDS)
                 .importVoucherCodes(Multi.createFrom().iterable(messages))
-                .await().atMost(Duration.ofSeconds(DEADLINE_SECONDS * 5 + 5));
+                .await().atMost(Duration.ofSeconds(DEADLINE_SECONDS * 5 + 5)));
     }
 
     /** Up to 2,000 tasks per call (ListingQueries.GetTasks); missing ones are left out. */
     public java.util.List<dev.marketops.proto.listing.ListingTaskReply> getTasks(java.util.List<Long> taskIds) {
-        return listingQueries.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .getTasks(dev.marketops.proto.listing.GetTasksRequest.newBuilder().addAllTaskIds(taskIds).build()).getTasksList();
+        return timed("GetTasks", () -> listingQueries.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .getTasks(dev.marketops.proto.listing.GetTasksRequest.newBuilder().addAllTaskIds(taskIds).build()).getTasksList());
     }
 
     public CreateTasksReply createTasks(CreateTasksRequest r) {
-        return listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).createTasks(r);
+        return timed("CreateTasks", () -> listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).createTasks(r));
     }
 
     public TransitionManyReply transitionMany(TransitionManyRequest r) {
-        return listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).transitionMany(r);
+        return timed("TransitionMany", () -> listing.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).transitionMany(r));
     }
 }

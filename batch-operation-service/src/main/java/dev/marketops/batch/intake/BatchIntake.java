@@ -5,6 +5,7 @@ import dev.marketops.batch.WireEnums;
 import dev.marketops.batch.batch.OperationType;
 import dev.marketops.batch.item.BatchItems;
 import dev.marketops.batch.item.ItemStatus;
+import dev.marketops.batch.metrics.BatchStages;
 import dev.marketops.batch.worker.BatchCompletion;
 import dev.marketops.batch.worker.BatchParams;
 import dev.marketops.batch.worker.BatchRunner;
@@ -87,6 +88,8 @@ public class BatchIntake {
     BatchRunner runner;
     @Inject
     dev.marketops.batch.metrics.BatchMetrics batchMetrics;
+    @Inject
+    BatchStages stages;
 
     @ConfigProperty(name = "marketops.batch.max-file-bytes", defaultValue = "52428800")
     long maxFileBytes;
@@ -233,8 +236,12 @@ public class BatchIntake {
         }
         long t1 = System.nanoTime();
         int duplicates = items.markDuplicates(c, batchId, createdAt, worker.columns().get(0).header());
+        long t2 = System.nanoTime();
+        String op = WireEnums.wire(worker.type());
+        stages.record(batchId, op, BatchStages.Stage.PARSE, t1 - t0);
+        stages.record(batchId, op, BatchStages.Stage.VALIDATE, t2 - t1);
         LOG.infof("batch %s: %d rows read and written in %d ms, duplicates marked in %d ms", code, total,
-                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         int invalid = parsed.invalid() + duplicates;
         int skipped = 0;
         String status;
@@ -271,6 +278,7 @@ public class BatchIntake {
         batchMetrics.started(WireEnums.wire(worker.type()), status);
         if ("failed".equals(status)) {
             BatchCompletion.announce(outbox, c, batchId);
+            stages.finished(batchId, code, status, total);
         }
         if ("processing".equals(status)) {
             Map<String, String> flat = new java.util.HashMap<>();

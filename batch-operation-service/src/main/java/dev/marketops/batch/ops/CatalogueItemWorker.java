@@ -39,6 +39,15 @@ public abstract class CatalogueItemWorker extends BatchWorker {
     /** The values this operation changes, as JSON, for before/after and undo. */
     protected abstract String project(ItemSnapshot item, Map<String, Object> payload);
 
+    /**
+     * The after-value of a row the command changed, as {@link #project} would show the item read
+     * again, told from the command's reply and the item before; null when the reply cannot tell
+     * (the item is then read again).
+     */
+    protected String projectAfter(ItemSnapshot before, ItemResult result, Map<String, Object> payload) {
+        return null;
+    }
+
     /** The one command for these items; results in request order. */
     protected abstract ItemResults call(Chunk chunk, List<ClaimedItem> items, Map<Long, ItemSnapshot> current);
 
@@ -61,35 +70,53 @@ public abstract class CatalogueItemWorker extends BatchWorker {
         if (send.isEmpty()) {
             return ChunkResult.of(out);
         }
+        String[] befores = new String[send.size()];
+        for (int k = 0; k < send.size(); k++) {
+            ClaimedItem i = send.get(k);
+            befores[k] = project(before.get(i.targetId()), i.payload());
+        }
         if (!chunk.dryRun()) {
             int[] rows = new int[send.size()];
             long[] versions = new long[send.size()];
-            String[] befores = new String[send.size()];
             for (int k = 0; k < send.size(); k++) {
                 ClaimedItem i = send.get(k);
                 rows[k] = i.rowNo();
                 versions[k] = before.get(i.targetId()).getVersion();
-                befores[k] = project(before.get(i.targetId()), i.payload());
             }
             chunk.prepared().record(rows, versions, befores);
         }
         ItemResults results = call(chunk, send, before);
+        // After-values: from the command's reply where the operation can tell them from it (one
+        // row per item in the chunk), else read the changed items again (one GetItems).
+        Map<Long, Integer> rowsPerItem = new java.util.HashMap<>();
+        send.forEach(i -> rowsPerItem.merge(i.targetId(), 1, Integer::sum));
+        String[] replied = new String[send.size()];
         List<Long> changed = new ArrayList<>();
-        for (ItemResult r : results.getResultsList()) {
-            if (r.getOk()) {
+        for (int k = 0; k < send.size() && k < results.getResultsCount(); k++) {
+            ItemResult r = results.getResults(k);
+            ClaimedItem i = send.get(k);
+            if (!r.getOk() || chunk.dryRun()) {
+                continue;
+            }
+            if (rowsPerItem.get(i.targetId()) == 1) {
+                replied[k] = projectAfter(before.get(i.targetId()), r, i.payload());
+            }
+            if (replied[k] == null) {
                 changed.add(r.getItemId());
             }
         }
-        Map<Long, ItemSnapshot> after = chunk.dryRun() ? Map.of() : catalog.getItems(new ArrayList<>(new LinkedHashSet<>(changed)));
+        Map<Long, ItemSnapshot> after = chunk.dryRun() || changed.isEmpty() ? Map.of()
+                : catalog.getItems(new ArrayList<>(new LinkedHashSet<>(changed)));
         for (int k = 0; k < send.size(); k++) {
             ClaimedItem i = send.get(k);
             ItemResult r = k < results.getResultsCount() ? results.getResults(k) : null;
-            String b = project(before.get(i.targetId()), i.payload());
+            String b = befores[k];
             if (r == null) {
                 out.add(ItemOutcome.retry(i.rowNo(), "NO_RESULT", "the catalogue gave no result for this item"));
             } else if (r.getOk()) {
                 ItemSnapshot a = after.get(i.targetId());
-                String afterJson = chunk.dryRun() || a == null ? emptyToNull(r.getAfterJson()) : project(a, i.payload());
+                String afterJson = replied[k] != null ? replied[k]
+                        : chunk.dryRun() || a == null ? emptyToNull(r.getAfterJson()) : project(a, i.payload());
                 out.add(ItemOutcome.succeeded(i.rowNo(), b, afterJson));
             } else if (r.getRetryable()) {
                 out.add(ItemOutcome.retry(i.rowNo(), r.getErrorCode(), r.getErrorMessage()));

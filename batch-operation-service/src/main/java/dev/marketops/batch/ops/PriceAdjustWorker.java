@@ -1,5 +1,6 @@
 package dev.marketops.batch.ops;
 
+import dev.marketops.batch.Json;
 import dev.marketops.batch.batch.OperationType;
 import dev.marketops.batch.intake.Column;
 import dev.marketops.batch.intake.Column.Kind;
@@ -12,6 +13,7 @@ import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.Actor;
 import dev.marketops.platform.security.Permission;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
+import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
 import dev.marketops.proto.catalog.ItemSnapshots;
@@ -36,6 +38,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PriceAdjustWorker extends CatalogueItemWorker {
 
     static final List<String> MODES = List.of("set", "add", "percent");
+    /** Price models whose snapshot shows the lowest upcoming dated price, not the base price changed. */
+    static final List<String> DATED_MODELS = List.of("calendar", "session");
 
     @ConfigProperty(name = "marketops.batch.max-change-percent", defaultValue = "50")
     int maxChangePercent;
@@ -192,6 +196,55 @@ public class PriceAdjustWorker extends CatalogueItemWorker {
     protected String project(ItemSnapshot item, Map<String, Object> payload) {
         return skus(item, payload, s -> Map.of("sku_id", s.getSkuId(), "sale_price_cents", s.getSalePriceCents(),
                 "face_value_cents", s.getFaceValueCents()));
+    }
+
+    /**
+     * The catalogue's reply names the new cents of each SKU changed ({"field", "prices": [{sku_id,
+     * cents}]}); the other price of a SKU is as before. A dated price moves the SKU's lowest upcoming
+     * price in ways only a read shows (calendar and session items show that one as their price), and
+     * an undo row holds several changes: those are read again.
+     */
+    @Override
+    protected String projectAfter(ItemSnapshot item, ItemResult result, Map<String, Object> payload) {
+        List<Map<String, Object>> changes = changes(payload);
+        if (changes.size() != 1 || !String.valueOf(changes.get(0).getOrDefault("price_date", "")).isEmpty()
+                || result.getAfterJson().isEmpty() || DATED_MODELS.contains(item.getPriceModel())) {
+            return null;
+        }
+        Map<String, Object> reply;
+        try {
+            reply = Json.map(result.getAfterJson());
+        } catch (RuntimeException e) {
+            return null;
+        }
+        String field = String.valueOf(reply.get("field"));
+        if (!(reply.get("prices") instanceof List<?> prices) || !field.equals(changes.get(0).getOrDefault("field", "sale_price"))
+                || !(field.equals("sale_price") || field.equals("face_value"))) {
+            return null;
+        }
+        Map<Long, Long> cents = new java.util.HashMap<>();
+        for (Object o : prices) {
+            if (!(o instanceof Map<?, ?> p) || p.get("price_date") != null || !(p.get("sku_id") instanceof Number sku)
+                    || !(p.get("cents") instanceof Number c)) {
+                return null;
+            }
+            cents.put(sku.longValue(), c.longValue());
+        }
+        long sku = num(payload.get("sku_id"));
+        int shown = 0;
+        List<Map<String, Object>> skus = new ArrayList<>();
+        for (dev.marketops.proto.catalog.Sku s : item.getSkusList()) {
+            if (sku == 0 || s.getSkuId() == sku) {
+                Long now = cents.get(s.getSkuId());
+                if (now == null || s.getCalendarCount() > 0) {
+                    return null; // a SKU the reply does not name: read it
+                }
+                shown++;
+                skus.add(Map.of("sku_id", s.getSkuId(), "sale_price_cents", field.equals("sale_price") ? now : s.getSalePriceCents(),
+                        "face_value_cents", field.equals("face_value") ? now : s.getFaceValueCents()));
+            }
+        }
+        return shown == cents.size() ? Json.write(Map.of("skus", skus)) : null;
     }
 
     @Override

@@ -33,8 +33,11 @@ public class BatchFiles {
 
     @Inject
     BatchItems items;
+    @Inject
+    dev.marketops.batch.metrics.BatchStages stages;
 
     public void writeResult(OperationBatch b, OutputStream out) throws IOException {
+        long t0 = System.nanoTime();
         Workbook wb = new Workbook(out, "marketops", "1.0");
         Worksheet ws = wb.newWorksheet("result");
         String[] header = {"row", "target_type", "target_id", "status", "before", "after", "error_code", "error_field", "error"};
@@ -64,6 +67,7 @@ public class BatchFiles {
             throw e.getCause();
         }
         wb.finish();
+        stages.resultFile(b.batchId, b.operationType, r[0] - 1, System.nanoTime() - t0);
     }
 
     public void writeRejected(OperationBatch b, OutputStream out, boolean csv) throws IOException {

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import dev.marketops.batch.item.BatchItems;
+import dev.marketops.batch.metrics.BatchStages;
+import dev.marketops.batch.metrics.BatchStages.Stage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -55,6 +57,8 @@ public class BatchRunner {
     dev.marketops.batch.metrics.BatchMetrics batchMetrics;
     @Inject
     OutagePolicy outages;
+    @Inject
+    BatchStages stages;
 
     @ConfigProperty(name = "marketops.batch.lease-seconds", defaultValue = "60")
     int leaseSeconds;
@@ -158,12 +162,32 @@ public class BatchRunner {
     void run(long batchId) {
         int cursor = 0;
         while (!stopping) {
-            Optional<BatchState> found = tx(c -> BatchState.load(c, batchId));
-            if (found.isEmpty() || !"processing".equals(found.get().status())) {
+            int after = cursor;
+            long claimStarted = System.nanoTime();
+            // the batch's state and the next chunk in one transaction
+            Step step = tx(c -> {
+                Optional<BatchState> found = BatchState.load(c, batchId);
+                if (found.isEmpty() || !"processing".equals(found.get().status())) {
+                    return null;
+                }
+                BatchState state = found.get();
+                BatchWorker w = workers.get(state.operationType());
+                if (!BatchWorkers.runsHere(w.type()) || state.cancelRequested()) {
+                    return new Step(state, w, null);
+                }
+                BatchItems.Claimed cl = items.claim(c, batchId, state.createdAt(), after, Math.min(w.chunkSize(), maxChunkSize),
+                        leaseSeconds);
+                if (!cl.items().isEmpty()) {
+                    bump(c, batchId, "processing_count = processing_count + " + cl.newlyProcessing()
+                            + ", started_at = coalesce(started_at, now())");
+                }
+                return new Step(state, w, cl);
+            });
+            if (step == null) {
                 return;
             }
-            BatchState b = found.get();
-            BatchWorker worker = workers.get(b.operationType());
+            BatchState b = step.batch();
+            BatchWorker worker = step.worker();
             if (!BatchWorkers.runsHere(worker.type())) {
                 return; // worker switch off here: a replica of its own worker type runs it
             }
@@ -171,16 +195,8 @@ public class BatchRunner {
                 cancel(b);
                 return;
             }
-            int after = cursor;
-            BatchItems.Claimed claimed = tx(c -> {
-                BatchItems.Claimed cl = items.claim(c, batchId, b.createdAt(), after, Math.min(worker.chunkSize(), maxChunkSize),
-                        leaseSeconds);
-                if (!cl.items().isEmpty()) {
-                    bump(c, batchId, "processing_count = processing_count + " + cl.newlyProcessing()
-                            + ", started_at = coalesce(started_at, now())");
-                }
-                return cl;
-            });
+            BatchItems.Claimed claimed = step.claimed();
+            stages.record(batchId, b.operationType(), Stage.CLAIM, System.nanoTime() - claimStarted);
             if (claimed.items().isEmpty()) {
                 if (cursor > 0) {
                     cursor = 0; // one pass from the start for retries in backoff and expired leases
@@ -194,17 +210,20 @@ public class BatchRunner {
             cursor = claimed.items().get(claimed.items().size() - 1).rowNo();
             LOG.debugf("batch %d: claimed %d items up to row %d (chunk %d, cap %d, pause %s)", batchId, claimed.items().size(), cursor, worker.chunkSize(), maxChunkSize, chunkPause);
             Chunk chunk = new Chunk(batchId, b.batchCode(), b.createdAt(), b.params(), b.createdBy(), b.dryRun(),
-                    b.totalCount(), claimed.items(), (rows, versions, befores) -> tx(c -> {
-                        items.prepare(c, batchId, b.createdAt(), rows, versions, befores);
-                        return null;
-                    }), b.actor());
+                    b.totalCount(), claimed.items(), (rows, versions, befores) -> stages.time(batchId, b.operationType(),
+                            Stage.PREPARE, () -> tx(c -> {
+                                items.prepare(c, batchId, b.createdAt(), rows, versions, befores);
+                                return null;
+                            })), b.actor());
             long started = System.nanoTime();
             Attempt attempt = applySafely(worker, chunk);
             if (attempt.outage() != null) {
                 waitOut(b, worker, claimed.items(), attempt.outage());
                 continue;
             }
+            long recordStarted = System.nanoTime();
             record(b, claimed.items(), attempt.result());
+            stages.record(batchId, b.operationType(), Stage.APPLY_OUTCOME, System.nanoTime() - recordStarted);
             meters.timer("marketops_batch_chunk_seconds", "operation", b.operationType())
                     .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (!chunkPause.isZero()) {
@@ -216,6 +235,10 @@ public class BatchRunner {
                 }
             }
         }
+    }
+
+    /** A batch as a loop found it, with the chunk it claimed (none when it is not to run here now). */
+    private record Step(BatchState batch, BatchWorker worker, BatchItems.Claimed claimed) {
     }
 
     /** The owning service could not be reached or was overloaded: nothing is known about the rows themselves. */
@@ -234,7 +257,8 @@ public class BatchRunner {
      */
     private Attempt applySafely(BatchWorker worker, Chunk chunk) {
         try {
-            return new Attempt(ActorPropagation.callAs(chunk.actor(), () -> worker.apply(chunk)), null);
+            return new Attempt(ActorPropagation.callAs(chunk.actor(), () -> stages.during(chunk.batchId(),
+                    dev.marketops.batch.WireEnums.wire(worker.type()), () -> worker.apply(chunk))), null);
         } catch (Exception e) {
             Outage outage = outageOf(e);
             if (outage != null) {
@@ -412,7 +436,9 @@ public class BatchRunner {
             }
         });
         if (busy) {
+            long t0 = System.nanoTime();
             sleep(200);
+            stages.record(b.batchId(), b.operationType(), Stage.IDLE, System.nanoTime() - t0);
             return true;
         }
         finishIfDone(b.batchId());
@@ -432,11 +458,15 @@ public class BatchRunner {
                                       WHEN success_count = 0 AND failed_count > 0 THEN 'failed'
                                       WHEN failed_count > 0 THEN 'partial_success' ELSE 'completed' END,
                         progress = 100, processing_count = 0, finished_at = now(), updated_at = now(), version = version + 1
-                    WHERE batch_id = ? AND status = 'processing'""")) {
+                    WHERE batch_id = ? AND status = 'processing'
+                    RETURNING status, total_count""")) {
                 ps.setLong(1, batchId);
-                if (ps.executeUpdate() == 1) {
-                    BatchCompletion.announce(outbox, c, batchId);
-                    batchMetrics.finished(c, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        BatchCompletion.announce(outbox, c, batchId);
+                        batchMetrics.finished(c, batchId);
+                        stages.finished(batchId, s.get().batchCode(), rs.getString(1), rs.getInt(2));
+                    }
                 }
             }
             return null;

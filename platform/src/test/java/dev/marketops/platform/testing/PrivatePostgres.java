@@ -28,7 +28,14 @@ public final class PrivatePostgres implements AutoCloseable {
             bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
                     .max(Comparator.comparing(Path::toString))
                     .orElseThrow(() -> new IllegalStateException("no /usr/lib/postgresql/*/bin/pg_ctl"));
-            dir = Files.createDirectories(Path.of("target", "private-pg-" + port).toAbsolutePath());
+            dir = Path.of("target", "private-pg-" + port).toAbsolutePath();
+            // an earlier run that drew the same free port left its cluster here: initdb refuses a non-empty directory
+            if (Files.exists(dir)) {
+                try (Stream<Path> old = Files.walk(dir)) {
+                    old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Files.createDirectories(dir);
             if (asRoot()) {
                 exec(List.of("chown", "postgres:postgres", dir.toString()), false);
             }
