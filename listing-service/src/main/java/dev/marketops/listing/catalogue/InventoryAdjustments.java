@@ -276,8 +276,8 @@ public class InventoryAdjustments {
             }
             changes.add(new ProductHistory.Change(itemId, ChangeType.STOCK, old, neu, rows.get(itemId)));
         }
-        versions.putAll(history.bumpAndRecord(c, changes, ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
-                .withSupplier(r.getSupplierId(), r.getSupplierMessageId())));
+        versions.putAll(history.enabled() ? history.bumpAndRecord(c, changes, ChangeCause.batch(r.getBatchId(), r.getReason(),
+                r.getOperatorId()).withSupplier(r.getSupplierId(), r.getSupplierMessageId())) : Sql.bumpVersions(c, byItem.keySet()));
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();
         byItem.forEach((itemId, ch) -> {

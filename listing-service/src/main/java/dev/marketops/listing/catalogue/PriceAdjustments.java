@@ -338,7 +338,7 @@ public class PriceAdjustments {
                 changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
             }
             // The item's version and its history row in one statement (one update of the item row).
-            versions.putAll(history.bumpAndRecord(c, changes, cause));
+            versions.putAll(history.enabled() ? history.bumpAndRecord(c, changes, cause) : Sql.bumpVersions(c, byItem.keySet()));
         }
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();

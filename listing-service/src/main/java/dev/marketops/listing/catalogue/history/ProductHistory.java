@@ -143,23 +143,17 @@ public class ProductHistory {
     }
 
     /**
-     * A change whose changed fields are known and whose items' versions are not bumped yet: bumps
+     * With history on ({@link #enabled}; else the caller bumps the versions alone), a change whose
+     * changed fields are known and whose items' versions are not bumped yet: bumps
      * every changed item's version and records its history row in the same statement, so the item
      * row is updated once (a second update of a row in one transaction cannot be a HOT update and
      * doubled the price path's cost). Answers each item's new catalogue version.
      */
     public Map<Long, Long> bumpAndRecord(Connection c, List<Change> changes, ChangeCause cause) throws SQLException {
-        if (changes.isEmpty()) {
-            return Map.of();
-        }
         if (!enabled()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE item SET version = version + 1, updated_at = now() WHERE item_id = ANY(?) RETURNING item_id, version")) {
-                ps.setArray(1, c.createArrayOf("bigint", changes.stream().map(Change::itemId).toArray()));
-                return versions(ps);
-            }
+            throw new IllegalStateException("history is off: bump the versions without it");
         }
-        return write(c, changes, cause, BUMP_AND_RECORD);
+        return changes.isEmpty() ? Map.of() : write(c, changes, cause, BUMP_AND_RECORD);
     }
 
     private static Map<Long, Long> versions(PreparedStatement ps) throws SQLException {
