@@ -77,7 +77,11 @@ class SupplierPushTest {
         // ... and applied once it is online (audit + saga played by the test)
         Publisher p = new Publisher(listing, catalog);
         long item = p.publish(List.of(created.getTaskId())).get(0);
-        await("the kept update is applied", () -> p.item(item).getSkus(0).getStock() == 3);
+        // price and stock of the kept update land together: the await needs both
+        await("the kept update is applied", () -> {
+            ItemSnapshot now = p.item(item);
+            return now.getSkus(0).getStock() == 3 && now.getSkus(0).getCalendar(0).getPriceCents() == 5000;
+        });
         ItemSnapshot snap = p.item(item);
         assertEquals(5000, snap.getSkus(0).getCalendar(0).getPriceCents(), snap.toString());
         assertEquals("online", snap.getStatus());

@@ -294,9 +294,6 @@ public class PriceAdjustments {
         if (byItem.isEmpty()) {
             return versions;
         }
-        // Base prices only: the changed fields are known here. Dated prices also move the base price
-        // (lowest upcoming night, computed in SQL), so those chunks compare states before and after.
-        ProductHistory.Capture captured = slot.isEmpty() ? null : history.capture(c, byItem.keySet());
         if (!skuIds.isEmpty()) {
             Sql.update(c, """
                     UPDATE sku s SET sale_price_cents = u.sale, face_value_cents = u.face, updated_at = now()
@@ -308,38 +305,55 @@ public class PriceAdjustments {
                     UPDATE sku_calendar k SET price_cents = u.price
                     FROM unnest(?::bigint[], ?::text[], ?::bigint[]) AS u(sku_id, slot, price) WHERE k.sku_id = u.sku_id AND k.slot = u.slot""",
                     Sql.longs(c, slotSku), Sql.texts(c, slot), Sql.longs(c, slotPrice));
-            // A dated SKU's base price is its lowest upcoming night (as when it was published).
-            Sql.update(c, """
+            // A dated SKU's base price is its lowest upcoming night (as when it was published): computed
+            // here, and read back so that the history row holds it where it moved.
+            Map<Long, SkuState> bySku = new HashMap<>();
+            items.values().forEach(it -> it.skus().forEach(k -> bySku.put(k.skuId, k)));
+            try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE sku s SET sale_price_cents = m.p, updated_at = now()
                     FROM (SELECT sku_id, COALESCE(min(price_cents) FILTER (WHERE slot >= ?), min(price_cents)) AS p
-                          FROM sku_calendar WHERE sku_id = ANY(?) GROUP BY sku_id) m WHERE s.sku_id = m.sku_id""",
-                    LocalDate.now(ZoneOffset.UTC).toString(), Sql.longs(c, new java.util.HashSet<>(slotSku)));
+                          FROM sku_calendar WHERE sku_id = ANY(?) GROUP BY sku_id) m WHERE s.sku_id = m.sku_id
+                    RETURNING s.sku_id, s.sale_price_cents""")) {
+                ps.setString(1, LocalDate.now(ZoneOffset.UTC).toString());
+                ps.setArray(2, Sql.longs(c, new java.util.HashSet<>(slotSku)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        SkuState k = bySku.get(rs.getLong(1));
+                        if (k != null) {
+                            k.sale = rs.getLong(2);
+                        }
+                    }
+                }
+            }
         }
         ChangeCause cause = ChangeCause.batch(r.getBatchId(), r.getReason(), r.getOperatorId())
                 .withSupplier(r.getSupplierId(), r.getSupplierMessageId());
         Map<Long, Integer> rows = Sql.firstRows(r.getChangesList(), PriceChange::getItemId, PriceChange::getIndex);
-        if (captured != null) {
-            versions.putAll(Sql.bumpVersions(c, byItem.keySet()));
-            captured.record(c, ChangeType.PRICE, cause, rows);
-        } else {
-            List<ProductHistory.Change> changes = new ArrayList<>(byItem.size());
-            for (long itemId : byItem.keySet()) {
-                ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
-                for (SkuState s : items.get(itemId).skus()) {
-                    if (s.sale != s.origSale) {
-                        old.put("skus." + s.skuCode + ".sale_price_cents", s.origSale);
-                        neu.put("skus." + s.skuCode + ".sale_price_cents", s.sale);
-                    }
-                    if (s.face != s.origFace) {
-                        old.put("skus." + s.skuCode + ".face_value_cents", s.origFace);
-                        neu.put("skus." + s.skuCode + ".face_value_cents", s.face);
-                    }
+        // The changed fields are known here (the base, face and nightly prices, and a dated SKU's base
+        // price as read back): the item's version and its history row in one statement.
+        List<ProductHistory.Change> changes = new ArrayList<>(byItem.size());
+        for (long itemId : byItem.keySet()) {
+            ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
+            for (SkuState s : items.get(itemId).skus()) {
+                String p = "skus." + s.skuCode + ".";
+                if (s.sale != s.origSale) {
+                    old.put(p + "sale_price_cents", s.origSale);
+                    neu.put(p + "sale_price_cents", s.sale);
                 }
-                changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
+                if (s.face != s.origFace) {
+                    old.put(p + "face_value_cents", s.origFace);
+                    neu.put(p + "face_value_cents", s.face);
+                }
+                s.slots.forEach((k, v) -> {
+                    if (v[0] != v[1]) {
+                        old.put(p + "calendar." + k + ".price_cents", v[0]);
+                        neu.put(p + "calendar." + k + ".price_cents", v[1]);
+                    }
+                });
             }
-            // The item's version and its history row in one statement (one update of the item row).
-            versions.putAll(history.enabled() ? history.bumpAndRecord(c, changes, cause) : Sql.bumpVersions(c, byItem.keySet()));
+            changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
         }
+        versions.putAll(history.enabled() ? history.bumpAndRecord(c, changes, cause) : Sql.bumpVersions(c, byItem.keySet()));
         long now = System.currentTimeMillis();
         List<Outbox.Message> events = new ArrayList<>();
         byItem.forEach((itemId, ch) -> {

@@ -20,7 +20,9 @@ import dev.marketops.proto.catalog.ChangeShopStatusRequest;
 import dev.marketops.proto.catalog.ChangeStatusRequest;
 import dev.marketops.proto.catalog.EditItemsRequest;
 import dev.marketops.proto.catalog.ItemEdit;
+import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.ItemSnapshot;
 import dev.marketops.proto.catalog.PriceChange;
 import dev.marketops.proto.catalog.StockChange;
 import dev.marketops.proto.listing.ListingCommandsGrpc;
@@ -169,6 +171,35 @@ class ProductHistoryTest {
         assertEquals(4, h.rows(a).size());
         assertEquals(3, h.rows(b).size());
         assertEquals(3, h.rows(c).size());
+    }
+
+    @Test
+    void aNightsPriceRecordsTheNightAndTheBasePriceItMoved() throws Exception {
+        long hotel = published(SampleListings.HOTEL, HistoryFixtures.newShopId(), 1).get(0);
+        ItemSnapshot before = catalog.getItems(ItemRefs.newBuilder().addItemIds(hotel).build()).getItems(0);
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        long night = before.getSkus(0).getCalendarList().stream().filter(k -> k.getDate().equals(tomorrow)).findFirst()
+                .orElseThrow(() -> new AssertionError("the sample hotel has no night " + tomorrow + ": " + before)).getPriceCents();
+        ItemResults r = HistoryFixtures.as(901, Roles.SUPPLIER, null, null, null, () -> catalog.adjustPrices(AdjustPricesRequest.newBuilder()
+                .setReason("supplier feed").setSupplierId("acme").setSupplierMessageId("msg-18")
+                .addChanges(PriceChange.newBuilder().setIndex(0).setItemId(hotel).setMode("set").setValue(100).setPriceDate(tomorrow)).build()));
+        assertEquals(1, r.getSucceeded(), r.toString());
+        Map<String, Object> row = h.last(hotel);
+        assertEquals("PRICE", row.get("change_type"));
+        assertEquals("msg-18", row.get("supplier_message_id"));
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var old = mapper.readTree((String) row.get("old_value"));
+        var neu = mapper.readTree((String) row.get("new_value"));
+        String sku = "skus." + before.getSkus(0).getSkuCode() + ".";
+        // the night, and the base price it lowered (the lowest upcoming night), nothing else
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        neu.fieldNames().forEachRemaining(paths::add);
+        assertEquals(java.util.Set.of(sku + "calendar." + tomorrow + ".price_cents", sku + "sale_price_cents"), paths, row.toString());
+        assertEquals(night, old.get(sku + "calendar." + tomorrow + ".price_cents").asLong());
+        assertEquals(100, neu.get(sku + "calendar." + tomorrow + ".price_cents").asLong());
+        assertEquals(before.getSkus(0).getSalePriceCents(), old.get(sku + "sale_price_cents").asLong());
+        assertEquals(100, neu.get(sku + "sale_price_cents").asLong());
+        gapless(h.rows(hotel));
     }
 
     @Test
