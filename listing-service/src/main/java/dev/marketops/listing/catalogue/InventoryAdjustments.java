@@ -67,28 +67,36 @@ public class InventoryAdjustments {
 
     /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
     public ItemResults adjust(AdjustInventoryRequest r, Long shopScope) {
+        check(r);
+        return QuarkusTransaction.requiringNew().call(() -> applyInTransaction(r, shopScope));
+    }
+
+    /** The request's own limits (a refusal of the whole call). */
+    static void check(AdjustInventoryRequest r) {
         if (r.getChangesCount() == 0) {
             throw ApiProblem.missingField("changes");
         }
         if (r.getChangesCount() > MAX_ROWS) {
             throw ApiProblem.invalidField("changes", "at most " + MAX_ROWS + " per call", r.getChangesCount());
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = ds.getConnection()) {
-                Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(StockChange::getItemId).distinct().toList(), shopScope);
-                ItemResult[] out = new ItemResult[r.getChangesCount()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = one(r.getChanges(i), items);
-                }
-                Map<Long, Long> versions = write(c, items, r, r.getDryRun());
-                for (int i = 0; i < out.length; i++) {
-                    if (out[i].getOk()) {
-                        out[i] = out[i].toBuilder().setItemVersion(versions.get(out[i].getItemId())).build();
-                    }
-                }
-                return Results.of(out);
+    }
+
+    /** {@link #adjust} within the caller's transaction, after {@link #check}; see {@link PriceAndStockAdjustments}. */
+    ItemResults applyInTransaction(AdjustInventoryRequest r, Long shopScope) throws java.sql.SQLException {
+        try (Connection c = ds.getConnection()) {
+            Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(StockChange::getItemId).distinct().toList(), shopScope);
+            ItemResult[] out = new ItemResult[r.getChangesCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = one(r.getChanges(i), items);
             }
-        });
+            Map<Long, Long> versions = write(c, items, r, r.getDryRun());
+            for (int i = 0; i < out.length; i++) {
+                if (out[i].getOk()) {
+                    out[i] = out[i].toBuilder().setItemVersion(versions.get(out[i].getItemId())).build();
+                }
+            }
+            return Results.of(out);
+        }
     }
 
     private ItemResult one(StockChange ch, Map<Long, ItemState> items) {

@@ -77,29 +77,37 @@ public class PriceAdjustments {
 
     /** {@code shopScope}: a merchant's shop (null: every shop); other shops' items answer NOT_FOUND. */
     public ItemResults adjust(AdjustPricesRequest r, Long shopScope) {
+        check(r);
+        return QuarkusTransaction.requiringNew().call(() -> applyInTransaction(r, shopScope));
+    }
+
+    /** The request's own limits (a refusal of the whole call). */
+    static void check(AdjustPricesRequest r) {
         if (r.getChangesCount() == 0) {
             throw ApiProblem.missingField("changes");
         }
         if (r.getChangesCount() > MAX_ROWS) {
             throw ApiProblem.invalidField("changes", "at most " + MAX_ROWS + " per call", r.getChangesCount());
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = ds.getConnection()) {
-                Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(PriceChange::getItemId).distinct().toList(),
-                        r.getChangesList().stream().anyMatch(ch -> !ch.getPriceDate().isEmpty()), shopScope);
-                ItemResult[] out = new ItemResult[r.getChangesCount()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = one(r.getChanges(i), items, r.getMaxChangeBp(), r.getConfirmed());
-                }
-                Map<Long, Long> versions = r.getDryRun() ? predicted(items) : write(c, items, r);
-                for (int i = 0; i < out.length; i++) {
-                    if (out[i].getOk()) {
-                        out[i] = out[i].toBuilder().setItemVersion(versions.getOrDefault(out[i].getItemId(), out[i].getItemVersion())).build();
-                    }
-                }
-                return Results.of(out);
+    }
+
+    /** {@link #adjust} within the caller's transaction, after {@link #check}; see {@link PriceAndStockAdjustments}. */
+    ItemResults applyInTransaction(AdjustPricesRequest r, Long shopScope) throws java.sql.SQLException {
+        try (Connection c = ds.getConnection()) {
+            Map<Long, ItemState> items = load(c, r.getChangesList().stream().map(PriceChange::getItemId).distinct().toList(),
+                    r.getChangesList().stream().anyMatch(ch -> !ch.getPriceDate().isEmpty()), shopScope);
+            ItemResult[] out = new ItemResult[r.getChangesCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = one(r.getChanges(i), items, r.getMaxChangeBp(), r.getConfirmed());
             }
-        });
+            Map<Long, Long> versions = r.getDryRun() ? predicted(items) : write(c, items, r);
+            for (int i = 0; i < out.length; i++) {
+                if (out[i].getOk()) {
+                    out[i] = out[i].toBuilder().setItemVersion(versions.getOrDefault(out[i].getItemId(), out[i].getItemVersion())).build();
+                }
+            }
+            return Results.of(out);
+        }
     }
 
     private ItemResult one(PriceChange ch, Map<Long, ItemState> items, int maxBp, boolean confirmed) {

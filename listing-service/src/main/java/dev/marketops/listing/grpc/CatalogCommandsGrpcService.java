@@ -6,6 +6,7 @@ import dev.marketops.listing.catalogue.GoodsStatusService;
 import dev.marketops.listing.catalogue.InventoryAdjustments;
 import dev.marketops.listing.catalogue.ItemEdits;
 import dev.marketops.listing.catalogue.PriceAdjustments;
+import dev.marketops.listing.catalogue.PriceAndStockAdjustments;
 import dev.marketops.listing.catalogue.VoucherCodeImport;
 import dev.marketops.listing.catalogue.ShopStatusService;
 import dev.marketops.listing.shop.Shops;
@@ -14,6 +15,8 @@ import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.proto.catalog.AddTagsRequest;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
+import dev.marketops.proto.catalog.AdjustPricesAndInventoryReply;
+import dev.marketops.proto.catalog.AdjustPricesAndInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.CatalogCommands;
 import dev.marketops.proto.catalog.ChangeShopStatusReply;
@@ -53,6 +56,8 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     PriceAdjustments prices;
     @Inject
     InventoryAdjustments inventory;
+    @Inject
+    PriceAndStockAdjustments pricesAndStock;
     @Inject
     ItemEdits edits;
     @Inject
@@ -136,6 +141,12 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Blocking
     public Uni<ItemResults> adjustInventory(AdjustInventoryRequest r) {
         return GrpcProblems.call(() -> inventory.adjust(r, scope()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<AdjustPricesAndInventoryReply> adjustPricesAndInventory(AdjustPricesAndInventoryRequest r) {
+        return GrpcProblems.call(() -> pricesAndStock.adjust(r, scope()));
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.marketops.platform.security.Actor;
 import dev.marketops.platform.security.ActorPropagation;
 import dev.marketops.platform.security.Roles;
 import dev.marketops.proto.catalog.AdjustInventoryRequest;
+import dev.marketops.proto.catalog.AdjustPricesAndInventoryReply;
+import dev.marketops.proto.catalog.AdjustPricesAndInventoryRequest;
 import dev.marketops.proto.catalog.AdjustPricesRequest;
 import dev.marketops.proto.catalog.CatalogCommandsGrpc;
 import dev.marketops.proto.catalog.ChangeStatusRequest;
@@ -35,7 +37,6 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -50,8 +51,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -585,14 +584,14 @@ public class SyncApplier {
                     .addAllItemIds(goOnline).setTargetStatus("online").setOperatorType("system").setOperatorId(actor.userId())
                     .setReason("supplier " + s.code + ": on sale again").build())), goOnline);
         }
-        // prices and stock are independent commands on the same items: sent side by side, their refusals
-        // read in the same order as before (a price refusal is the item's first)
-        for (ItemResults r : both(
-                prices.getChangesCount() == 0 ? null : () -> timed("adjust_prices", actor,
-                        () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustPrices(prices.build())),
-                stock.getChangesCount() == 0 ? null : () -> timed("adjust_inventory", actor,
-                        () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).adjustInventory(stock.build())))) {
-            collect(errors, r, null);
+        // prices and stock of the page in one catalogue transaction (one lock of the items, both or
+        // neither); a price refusal is the item's first
+        if (prices.getChangesCount() > 0 || stock.getChangesCount() > 0) {
+            AdjustPricesAndInventoryReply both = timed("adjust_prices_and_inventory", actor, () -> catalog
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).adjustPricesAndInventory(AdjustPricesAndInventoryRequest.newBuilder()
+                            .setPrices(prices).setStock(stock).build()));
+            collect(errors, both.getPrices(), null);
+            collect(errors, both.getStock(), null);
         }
         if (!goOffline.isEmpty()) {
             collect(errors, timed("change_status", actor, () -> catalog.withDeadlineAfter(30, TimeUnit.SECONDS).changeStatus(ChangeStatusRequest.newBuilder()
@@ -637,36 +636,6 @@ public class SyncApplier {
         }
         markFailed(c, s.code, badExt, badWhy);
         return out;
-    }
-
-    /**
-     * Runs two catalogue calls at once (either may be null: not needed) and answers their replies in
-     * order. Both have ended when it returns or throws (the first failure): a call still under way
-     * after its page was rolled back could land after the retry's and undo it.
-     */
-    private static List<ItemResults> both(java.util.function.Supplier<ItemResults> first,
-                                          java.util.function.Supplier<ItemResults> second) {
-        if (first == null || second == null) {
-            ItemResults only = first != null ? first.get() : second != null ? second.get() : null;
-            return only == null ? List.of() : List.of(only);
-        }
-        CompletableFuture<ItemResults> other = CompletableFuture.supplyAsync(second, Infrastructure.getDefaultWorkerPool());
-        ItemResults mine;
-        try {
-            mine = first.get();
-        } catch (RuntimeException e) {
-            try {
-                other.join();
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed); // the first failure is the page's answer
-            }
-            throw e;
-        }
-        try {
-            return List.of(mine, other.join());
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     /** The first refusal per item of a catalogue reply ("CODE: field: message"). */

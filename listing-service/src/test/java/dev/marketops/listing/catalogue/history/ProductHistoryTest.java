@@ -203,6 +203,43 @@ class ProductHistoryTest {
     }
 
     @Test
+    void pricesAndStockInOneCallApplyTogetherEachWithItsOwnRowAndRefusal() {
+        List<Long> items = published(SampleListings.OPV, HistoryFixtures.newShopId(), 2);
+        long a = items.get(0), b = items.get(1);
+        ItemSnapshot was = catalog.getItems(ItemRefs.newBuilder().addItemIds(a).build()).getItems(0);
+        int rowsA = h.rows(a).size(), rowsB = h.rows(b).size();
+        var reply = HistoryFixtures.as(902, Roles.SUPPLIER, null, null, null, () -> catalog.adjustPricesAndInventory(
+                dev.marketops.proto.catalog.AdjustPricesAndInventoryRequest.newBuilder()
+                        .setPrices(AdjustPricesRequest.newBuilder().setSupplierId("acme").setSupplierMessageId("m-1,m-2")
+                                .addChanges(addCents(0, a, 100))
+                                .addChanges(PriceChange.newBuilder().setIndex(1).setItemId(b).setMode("set").setValue(-5)))
+                        .setStock(AdjustInventoryRequest.newBuilder().setSupplierId("acme").setSupplierMessageId("m-1,m-2")
+                                .addChanges(addStock(0, a, 5)).addChanges(addStock(1, b, 7)))
+                        .build()));
+        assertEquals(1, reply.getPrices().getSucceeded(), reply.toString());
+        assertEquals("PRICE_NOT_POSITIVE", reply.getPrices().getResults(1).getErrorCode(), "b's price is refused ...");
+        assertEquals(2, reply.getStock().getSucceeded(), "... its stock is not: " + reply);
+        ItemSnapshot now = catalog.getItems(ItemRefs.newBuilder().addItemIds(a).build()).getItems(0);
+        assertEquals(was.getSkus(0).getSalePriceCents() + 100, now.getSkus(0).getSalePriceCents());
+        assertEquals(was.getSkus(0).getStock() + 5, now.getSkus(0).getStock());
+        assertEquals(was.getVersion() + 2, now.getVersion(), "a version per command");
+        assertEquals(now.getVersion(), reply.getStock().getResults(0).getItemVersion(), "the stock part answers the last version");
+        List<Map<String, Object>> ra = h.rows(a);
+        assertEquals(rowsA + 2, ra.size());
+        Map<String, Object> priceRow = ra.get(ra.size() - 2), stockRow = ra.get(ra.size() - 1);
+        assertEquals(List.of("PRICE", "STOCK"), List.of(priceRow.get("change_type"), stockRow.get("change_type")), ra.toString());
+        assertEquals("m-1,m-2", stockRow.get("supplier_message_id"));
+        assertEquals(902L, ((Number) priceRow.get("operator_id")).longValue());
+        assertEquals(rowsB + 1, h.rows(b).size(), "b: its stock only");
+        gapless(ra);
+        // nothing to do is a refusal of the call
+        io.grpc.StatusRuntimeException empty = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> HistoryFixtures.as(902, Roles.SUPPLIER, null, null, null, () -> catalog.adjustPricesAndInventory(
+                        dev.marketops.proto.catalog.AdjustPricesAndInventoryRequest.getDefaultInstance())));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode(), empty.toString());
+    }
+
+    @Test
     void statusChangesByRestRiskControlAndShopLevelAreHistoryToo() throws Exception {
         long shop = HistoryFixtures.newShopId();
         List<Long> items = published(SampleListings.OPV, shop, 3);
