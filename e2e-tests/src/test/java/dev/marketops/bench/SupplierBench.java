@@ -98,7 +98,7 @@ class SupplierBench {
         LocalDate d = LocalDate.now(ZoneOffset.UTC).plusDays(3);
         List<String> records = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            records.add(("{\"externalId\": \"R%d\", \"version\": 1, \"hotel\": \"Bench %s\", \"roomType\": \"Room %d\", \"calendar\": ["
+            records.add(("{\"externalId\": \"R%d\", \"version\": 1, \"hotel\": \"Bench %s\", \"roomType\": \"Room %d\", \"bedType\": \"king\", \"calendar\": ["
                     + "{\"date\": \"%s\", \"price\": 399, \"allotment\": 4}, {\"date\": \"%s\", \"price\": 429, \"allotment\": 2}]}")
                     .formatted(i, run, i, d, d.plusDays(1)));
         }

@@ -155,6 +155,20 @@ class SupplierPushTest {
                 List.of(SupplierClients.update("n", rec))));
     }
 
+    @Test
+    void aRoomTheCategoryRulesRefuseIsRefusedWithTheirReasonAndTheRestOfThePageGoesOn() {
+        String token = SupplierClients.supplierToken("HOTEL_ONE", 910002);
+        String ok = "R-" + UUID.randomUUID(), noBed = "R-" + UUID.randomUUID();
+        SupplierClients.Pushed r = SupplierClients.push(grpcPort, token, List.of(
+                SupplierClients.update("nobed", SupplierRecords.hotel(noBed, 1, 399, 4).replace("\"bedType\": \"king\", ", "")),
+                SupplierClients.update("ok", SupplierRecords.hotel(ok, 1, 399, 4))));
+        // the adapter invents no bed type: the category's rules (bed_type required, king / twin / triple) answer
+        assertFalse(r.ack(0).getAccepted(), r.acks().toString());
+        assertEquals("VALIDATION_FAILED", r.ack(0).getReasonCode());
+        assertTrue(r.ack(0).getReason().contains("bed_type"), r.ack(0).getReason());
+        assertEquals("created", r.ack(1).getOutcome(), r.acks().toString());
+    }
+
     private static void assertStatus(String code, SupplierClients.Pushed pushed) {
         assertTrue(pushed.error() != null, "expected " + code + ", got acks " + pushed.acks());
         assertEquals(code, io.grpc.Status.fromThrowable(pushed.error()).getCode().name(), pushed.error().toString());

@@ -77,7 +77,12 @@ public class HotelAdapter implements SupplierAdapter {
         data.put("room_type", room);
         data.put("star_rating", Records.optionalText(r, "starRating", "3-star"));
         data.put("guest_capacity", r.hasNonNull("guestCapacity") ? r.get("guestCapacity").asInt() : 2);
-        data.put("bed_type", Records.optionalText(r, "bedType", "double"));
+        // no made-up bed type: one the category does not know ("double" was) refused every such room at
+        // submit; without one the category's rules name what is missing
+        String bed = Records.optionalText(r, "bedType", null);
+        if (bed != null) {
+            data.put("bed_type", bed);
+        }
         data.put("price_calendar", calendar);
         return new SupplierRecord(id, version, category, hotel + " - " + room, data, List.copyOf(nights.values()),
                 "closed".equals(status), nights.lastKey().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
