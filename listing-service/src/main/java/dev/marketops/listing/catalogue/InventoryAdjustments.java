@@ -271,16 +271,8 @@ public class InventoryAdjustments {
             ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
             for (SkuState s : items.get(itemId).skus()) {
                 String p = "skus." + s.skuCode + ".";
-                if (s.stock != s.origStock) {
-                    old.put(p + "stock", s.origStock);
-                    neu.put(p + "stock", s.stock);
-                }
-                s.slots.forEach((k, v) -> {
-                    if (v[0] != v[1]) {
-                        old.put(p + "calendar." + k + ".stock", v[0]);
-                        neu.put(p + "calendar." + k + ".stock", v[1]);
-                    }
-                });
+                ProductHistory.putIfChanged(old, neu, p + "stock", s.origStock, s.stock);
+                s.slots.forEach((k, v) -> ProductHistory.putIfChanged(old, neu, p + "calendar." + k + ".stock", v[0], v[1]));
             }
             changes.add(new ProductHistory.Change(itemId, ChangeType.STOCK, old, neu, rows.get(itemId)));
         }

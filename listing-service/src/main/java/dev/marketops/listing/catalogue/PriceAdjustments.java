@@ -344,20 +344,9 @@ public class PriceAdjustments {
             ObjectNode old = JSON.createObjectNode(), neu = JSON.createObjectNode();
             for (SkuState s : items.get(itemId).skus()) {
                 String p = "skus." + s.skuCode + ".";
-                if (s.sale != s.origSale) {
-                    old.put(p + "sale_price_cents", s.origSale);
-                    neu.put(p + "sale_price_cents", s.sale);
-                }
-                if (s.face != s.origFace) {
-                    old.put(p + "face_value_cents", s.origFace);
-                    neu.put(p + "face_value_cents", s.face);
-                }
-                s.slots.forEach((k, v) -> {
-                    if (v[0] != v[1]) {
-                        old.put(p + "calendar." + k + ".price_cents", v[0]);
-                        neu.put(p + "calendar." + k + ".price_cents", v[1]);
-                    }
-                });
+                ProductHistory.putIfChanged(old, neu, p + "sale_price_cents", s.origSale, s.sale);
+                ProductHistory.putIfChanged(old, neu, p + "face_value_cents", s.origFace, s.face);
+                s.slots.forEach((k, v) -> ProductHistory.putIfChanged(old, neu, p + "calendar." + k + ".price_cents", v[0], v[1]));
             }
             changes.add(new ProductHistory.Change(itemId, ChangeType.PRICE, old, neu, rows.get(itemId)));
         }

@@ -214,6 +214,14 @@ public class ProductHistory {
         return n;
     }
 
+    /** Puts {@code path} into a change's old and new values when the number moved (a row holds only what changed). */
+    public static void putIfChanged(ObjectNode oldValue, ObjectNode newValue, String path, long before, long after) {
+        if (before != after) {
+            oldValue.put(path, before);
+            newValue.put(path, after);
+        }
+    }
+
     /** {@code {"path": value}}: the old or new value of a one-field change. */
     public static ObjectNode field(String path, String value) {
         return ProductState.JSON.createObjectNode().put(path, value);
