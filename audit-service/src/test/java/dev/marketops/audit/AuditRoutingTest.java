@@ -66,15 +66,20 @@ class AuditRoutingTest {
      * (a platform service on gRPC), not its REST API, so the test creates it the same way.
      */
     long submittedBySupplierSync(Map<String, Object> draft) throws Exception {
+        long taskId = createdBySupplierSync(draft);
+        commands.withDeadlineAfter(10, TimeUnit.SECONDS).transition(TransitionRequest.newBuilder().setTaskId(taskId)
+                .setAction("submit").setExpectedVersion(0).setOperatorType("system").build());
+        return taskId;
+    }
+
+    /** A supplier system's draft, created over gRPC as supplier-sync-service does; not submitted. */
+    long createdBySupplierSync(Map<String, Object> draft) throws Exception {
         CreateTaskRequest request = CreateTaskRequest.newBuilder().setRequestId(java.util.UUID.randomUUID().toString())
                 .setCategoryId(((Number) draft.get("categoryId")).longValue()).setTitle(String.valueOf(draft.get("title")))
                 .setSourceType(String.valueOf(draft.get("sourceType"))).setSourceUserType("system").setShopId(SHOP)
                 .setItemDataJson(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(draft.get("itemData")))
                 .build();
-        long taskId = commands.withDeadlineAfter(10, TimeUnit.SECONDS).createTask(request).getTaskId();
-        commands.withDeadlineAfter(10, TimeUnit.SECONDS).transition(TransitionRequest.newBuilder().setTaskId(taskId)
-                .setAction("submit").setExpectedVersion(0).setOperatorType("system").build());
-        return taskId;
+        return commands.withDeadlineAfter(10, TimeUnit.SECONDS).createTask(request).getTaskId();
     }
 
     long submitted(Map<String, Object> draft) throws Exception {
@@ -82,15 +87,21 @@ class AuditRoutingTest {
         if ("system".equals(user)) {
             return submittedBySupplierSync(draft);
         }
+        long taskId = created(draft);
+        listingAs(creatorOf(user)).body(Map.of("expectedVersion", 0)).post("/listings/" + taskId + "/actions/submit")
+                .then().statusCode(200);
+        return taskId;
+    }
+
+    /** A draft created through listing-service's REST API by the user its source names; not submitted. */
+    long created(Map<String, Object> draft) {
+        String user = String.valueOf(draft.get("sourceUserType"));
         Map<String, Object> body = new java.util.HashMap<>(draft);
         if (!"merchant".equals(user)) {
             body.put("shopId", SHOP);
         }
-        long taskId = listingAs(creatorOf(user)).body(body).post("/listings").then().statusCode(201)
+        return listingAs(creatorOf(user)).body(body).post("/listings").then().statusCode(201)
                 .extract().jsonPath().getLong("taskId");
-        listingAs(creatorOf(user)).body(Map.of("expectedVersion", 0)).post("/listings/" + taskId + "/actions/submit")
-                .then().statusCode(200);
-        return taskId;
     }
 
     static RequestSpecification as(String bearer) {
@@ -239,6 +250,93 @@ class AuditRoutingTest {
                 .post("/reviews/" + rejectReview + "/approve").then().statusCode(409).body("code", equalTo("REVIEW_ALREADY_DECIDED"));
         staff().queryParam("taskId", approvedTask).get("/audit-logs").then()
                 .body("auditAction", equalTo(List.of("queue", "approve"))).body("[1].auditorId", equalTo("501"));
+    }
+
+    /**
+     * Submissions that arrive together (one TransitionMany, so their events reach the worker in
+     * a poll or a few) are decided as a group, each by its own strategy: skip approves, auto
+     * rejects a hotel with a gap in its calendar, a merchant's listing waits for an auditor. Each
+     * task gets exactly one decision and one log. The same submissions coming again (new event
+     * ids, as after a producer retry) change nothing.
+     */
+    @Test
+    void aBurstOfSubmissionsIsDecidedTaskByTaskOnceEach() throws Exception {
+        List<Long> skip = new java.util.ArrayList<>();
+        List<Long> rejected = new java.util.ArrayList<>();
+        List<Long> manual = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            skip.add(created(SampleListings.draft(1200, "operator_form", "operator")));
+        }
+        for (int i = 0; i < 4; i++) {
+            Map<String, Object> hotel = SampleListings.draft(SampleListings.HOTEL, "api", "system");
+            LocalDate d = LocalDate.now(ZoneOffset.UTC).plusDays(5);
+            ((Map<String, Object>) hotel.get("itemData")).put("price_calendar", List.of(Map.of("date", d.toString(), "price", 300),
+                    Map.of("date", d.plusDays(2).toString(), "price", 300)));
+            rejected.add(createdBySupplierSync(hotel));
+        }
+        for (int i = 0; i < 4; i++) {
+            manual.add(created(SampleListings.draft(1200, "merchant_portal", "merchant")));
+        }
+        List<Long> all = new java.util.ArrayList<>(skip);
+        all.addAll(rejected);
+        all.addAll(manual);
+        var submit = commands.withDeadlineAfter(20, TimeUnit.SECONDS).transitionMany(dev.marketops.proto.listing.TransitionManyRequest
+                .newBuilder().addAllTaskIds(all).setAction("submit").setOperatorType("system").build());
+        assertEquals(all.size(), submit.getSucceeded(), submit.toString());
+
+        for (long t : skip) {
+            await("task " + t + " is approved", () -> "APPROVED".equals(statusOf(t)));
+        }
+        for (long t : rejected) {
+            await("task " + t + " is rejected", () -> "REJECTED".equals(statusOf(t)));
+        }
+        for (long t : manual) {
+            awaitReview(t);
+        }
+        for (long t : all) {
+            awaitLog(t);
+        }
+        Map<Long, String> action = new java.util.HashMap<>();
+        skip.forEach(t -> action.put(t, "approve"));
+        rejected.forEach(t -> action.put(t, "reject"));
+        manual.forEach(t -> action.put(t, "queue"));
+        for (long t : all) {
+            staff().queryParam("taskId", t).get("/audit-logs").then().statusCode(200)
+                    .body("auditAction", equalTo(List.of(action.get(t))));
+        }
+        listing().get("/listings/" + rejected.get(0)).then().body("auditType", equalTo("auto"))
+                .body("auditComment", org.hamcrest.Matchers.containsString("gap"));
+        listing().get("/listings/" + skip.get(0)).then().body("auditType", equalTo("skip"));
+
+        // the same submissions once more, under new event ids, in one burst
+        List<String> again = new java.util.ArrayList<>();
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (long t : all) {
+                String id = java.util.UUID.randomUUID().toString();
+                again.add(id);
+                var e = dev.marketops.proto.events.ListingEvent.newBuilder().setEventId(id).setEventType("submitted")
+                        .setTimestamp(System.currentTimeMillis()).setTaskId(t).setVersion(1).setFromStatus(0).setToStatus(10)
+                        .setAction("submit").build();
+                var r = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>("listing.audit.pending", String.valueOf(t), e.toByteArray());
+                r.headers().add("event_id", id.getBytes());
+                producer.send(r);
+            }
+            producer.flush();
+        }
+        for (String id : again) {
+            await("the repeated submission " + id + " is consumed", () -> processed("audit-worker", id));
+        }
+        for (long t : all) {
+            staff().queryParam("taskId", t).get("/audit-logs").then().body("auditAction", equalTo(List.of(action.get(t))));
+        }
+        for (long t : manual) {
+            assertEquals(1, given().header("Authorization", Tokens.bearer("auditor", 501)).queryParam("taskId", t).get("/reviews")
+                    .jsonPath().getList("items").size(), "one review for task " + t);
+            assertEquals("PENDING_AUDIT", statusOf(t));
+        }
     }
 
     @Test

@@ -118,7 +118,8 @@ class LifecycleHistoryTest {
     }
 
     private double duplicates() {
-        var c = meters.find("marketops_events_consumed_total").tag("outcome", "duplicate").counter();
+        var c = meters.find("marketops_events_consumed_total").tag("consumer", "audit-lifecycle-history")
+                .tag("outcome", "duplicate").counter();
         return c == null ? 0 : c.count();
     }
 

@@ -46,7 +46,7 @@ public class BatchAuditWriter {
         return out;
     }
 
-    void record(List<BatchAuditWorker.Decision> decisions, int durationMs) {
+    void record(List<GroupAuditor.Decision> decisions, int durationMs) {
         if (decisions.isEmpty()) {
             return;
         }
@@ -59,7 +59,7 @@ public class BatchAuditWriter {
                     INSERT INTO manual_review (task_id, task_version, category_id, source_type, source_user_type, title, validation_result, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'pending') ON CONFLICT (task_id, task_version) DO NOTHING""")) {
                 int reviews = 0;
-                for (BatchAuditWorker.Decision d : decisions) {
+                for (GroupAuditor.Decision d : decisions) {
                     var t = d.task();
                     log.setLong(1, t.getTaskId());
                     log.setLong(2, t.getCategoryId());

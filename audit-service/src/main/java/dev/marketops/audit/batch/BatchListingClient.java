@@ -11,7 +11,9 @@ import dev.marketops.proto.listing.TransitionResult;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -36,17 +38,24 @@ public class BatchListingClient {
     }
 
     /**
-     * One action for many tasks. A task that already left PENDING_AUDIT (a redelivered chunk
-     * decided before) fails on its own with ILLEGAL_TRANSITION; that is not an error here.
+     * One action for many tasks, each at its expected version when {@code versions} is not empty;
+     * answers the tasks it moved. A task that already left PENDING_AUDIT (a redelivered chunk
+     * decided before: ILLEGAL_TRANSITION) or was submitted again since (STALE_VERSION) is not
+     * moved, and that is not an error here.
      */
-    public void transitionMany(List<Long> taskIds, String action, String auditType, String reason, long batchId) {
+    public Set<Long> transitionMany(List<Long> taskIds, List<Long> versions, String action, String auditType, String reason,
+                                    long batchId) {
         TransitionManyReply reply = commands.withDeadlineAfter(20, TimeUnit.SECONDS).transitionMany(TransitionManyRequest.newBuilder()
-                .addAllTaskIds(taskIds).setAction(action).setAuditType(auditType).setOperatorType("system")
-                .setReason(reason).setBatchId(batchId).build());
+                .addAllTaskIds(taskIds).addAllExpectedVersions(versions).setAction(action).setAuditType(auditType)
+                .setOperatorType("system").setReason(reason).setBatchId(batchId).build());
+        Set<Long> moved = new HashSet<>();
         for (TransitionResult r : reply.getResultsList()) {
-            if (!r.getOk() && !"ILLEGAL_TRANSITION".equals(r.getErrorCode())) {
+            if (r.getOk()) {
+                moved.add(r.getTaskId());
+            } else if (!"ILLEGAL_TRANSITION".equals(r.getErrorCode()) && !"STALE_VERSION".equals(r.getErrorCode())) {
                 throw new IllegalStateException("task " + r.getTaskId() + ": " + r.getErrorCode() + " " + r.getErrorMessage());
             }
         }
+        return moved;
     }
 }

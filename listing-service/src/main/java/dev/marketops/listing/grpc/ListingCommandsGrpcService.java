@@ -172,8 +172,8 @@ public class ListingCommandsGrpcService implements ListingCommands {
                     emptyToNull(r.getAuditType()), null);
             TransitionManyReply.Builder out = TransitionManyReply.newBuilder();
             int ok = 0;
-            for (BatchTransitionService.Result res : batchTransitions.transition(r.getTaskIdsList(), action, r.getItemIdsList(), ctx,
-                    r.getBatchId() == 0 ? null : r.getBatchId())) {
+            for (BatchTransitionService.Result res : batchTransitions.transition(r.getTaskIdsList(), action, r.getItemIdsList(),
+                    r.getExpectedVersionsList(), ctx, r.getBatchId() == 0 ? null : r.getBatchId())) {
                 out.addResults(TransitionResult.newBuilder().setTaskId(res.taskId()).setOk(res.ok()).setStatus(res.status())
                         .setErrorCode(res.errorCode()).setErrorMessage(res.errorMessage()));
                 ok += res.ok() ? 1 : 0;

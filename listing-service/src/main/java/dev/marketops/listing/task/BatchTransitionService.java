@@ -50,6 +50,15 @@ public class BatchTransitionService {
     dev.marketops.listing.metrics.ListingMetrics metrics;
 
     public List<Result> transition(List<Long> taskIds, ListingAction action, List<Long> itemIds, TransitionContext ctx, Long batchId) {
+        return transition(taskIds, action, itemIds, List.of(), ctx, batchId);
+    }
+
+    /**
+     * @param expectedVersions empty, or the version each task must still have (same order as
+     *                         taskIds): a task at another version stays where it is (STALE_VERSION)
+     */
+    public List<Result> transition(List<Long> taskIds, ListingAction action, List<Long> itemIds, List<Long> expectedVersions,
+                                   TransitionContext ctx, Long batchId) {
         if (taskIds.isEmpty()) {
             throw ApiProblem.missingField("task_ids");
         }
@@ -59,9 +68,16 @@ public class BatchTransitionService {
         if (!itemIds.isEmpty() && itemIds.size() != taskIds.size()) {
             throw ApiProblem.invalidField("item_ids", "one item id per task id, in the same order", itemIds.size());
         }
+        if (!expectedVersions.isEmpty() && expectedVersions.size() != taskIds.size()) {
+            throw ApiProblem.invalidField("expected_versions", "one version per task id, in the same order", expectedVersions.size());
+        }
         Map<Long, Long> itemOf = new LinkedHashMap<>();
+        Map<Long, Long> versionOf = new HashMap<>();
         for (int i = 0; i < taskIds.size(); i++) {
             itemOf.put(taskIds.get(i), itemIds.isEmpty() || itemIds.get(i) == 0 ? null : itemIds.get(i));
+            if (!expectedVersions.isEmpty()) {
+                versionOf.put(taskIds.get(i), expectedVersions.get(i));
+            }
         }
         Map<Long, Result> refused = new HashMap<>();
         if (action == ListingAction.SUBMIT) {
@@ -69,7 +85,7 @@ public class BatchTransitionService {
         }
         List<Long> todo = itemOf.keySet().stream().filter(id -> !refused.containsKey(id)).toList();
         Map<Long, Result> done = todo.isEmpty() ? Map.of()
-                : QuarkusTransaction.requiringNew().call(() -> apply(todo, itemOf, action, ctx, batchId));
+                : QuarkusTransaction.requiringNew().call(() -> apply(todo, itemOf, versionOf, action, ctx, batchId));
         List<Result> out = new ArrayList<>(taskIds.size());
         for (long id : taskIds) {
             out.add(refused.containsKey(id) ? refused.get(id) : done.get(id));
@@ -94,8 +110,8 @@ public class BatchTransitionService {
         }
     }
 
-    private Map<Long, Result> apply(List<Long> todo, Map<Long, Long> itemOf, ListingAction action, TransitionContext ctx, Long batchId)
-            throws SQLException {
+    private Map<Long, Result> apply(List<Long> todo, Map<Long, Long> itemOf, Map<Long, Long> versionOf, ListingAction action,
+                                    TransitionContext ctx, Long batchId) throws SQLException {
         List<Integer> from = new ArrayList<>();
         List<Integer> to = new ArrayList<>();
         for (ListingStatus s : ListingStatus.values()) {
@@ -118,10 +134,11 @@ public class BatchTransitionService {
                         audit_time = CASE WHEN ? THEN now() ELSE t.audit_time END,
                         auditor_id = CASE WHEN ? THEN ? ELSE t.auditor_id END,
                         audit_comment = CASE WHEN ? THEN ? ELSE t.audit_comment END
-                    FROM unnest(?::bigint[], ?::bigint[]) AS u(task_id, item_id),
+                    FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS u(task_id, item_id, version),
                          unnest(?::smallint[], ?::smallint[]) AS m(from_status, to_status),
                          listing_task prev
                     WHERE t.task_id = u.task_id AND t.status = m.from_status AND prev.task_id = t.task_id AND t.deleted_at IS NULL
+                      AND (u.version IS NULL OR t.version = u.version)
                     RETURNING t.task_id, m.from_status, t.status, t.version, t.task_code, t.category_id, t.batch_id, t.item_id,
                         t.source_type, t.source_user_type, t.title, t.created_by,
                         extract(epoch FROM t.updated_at - prev.updated_at)""")) {
@@ -137,6 +154,7 @@ public class BatchTransitionService {
                 ps.setString(i++, ctx.reason());
                 ps.setArray(i++, c.createArrayOf("bigint", todo.toArray()));
                 ps.setArray(i++, c.createArrayOf("bigint", todo.stream().map(itemOf::get).toArray()));
+                ps.setArray(i++, c.createArrayOf("bigint", todo.stream().map(versionOf::get).toArray()));
                 ps.setArray(i++, c.createArrayOf("smallint", from.toArray()));
                 ps.setArray(i, c.createArrayOf("smallint", to.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -148,7 +166,7 @@ public class BatchTransitionService {
                     }
                 }
             }
-            explainTheRest(c, todo, itemOf, action, results);
+            explainTheRest(c, todo, itemOf, versionOf, action, results);
             if (!moved.isEmpty()) {
                 history(c, moved, action, ctx);
             }
@@ -161,14 +179,18 @@ public class BatchTransitionService {
         return results;
     }
 
-    /** Why each task that did not move stayed: unknown, or not allowed from its state (a repeated publish is ok). */
-    private static void explainTheRest(Connection c, List<Long> todo, Map<Long, Long> itemOf, ListingAction action,
-                                       Map<Long, Result> results) throws SQLException {
+    /**
+     * Why each task that did not move stayed: unknown, at another version than the caller
+     * expected, or not allowed from its state (a repeated publish is ok).
+     */
+    private static void explainTheRest(Connection c, List<Long> todo, Map<Long, Long> itemOf, Map<Long, Long> versionOf,
+                                       ListingAction action, Map<Long, Result> results) throws SQLException {
         List<Long> rest = todo.stream().filter(id -> !results.containsKey(id)).toList();
         if (rest.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT task_id, status, item_id FROM listing_task WHERE task_id = ANY(?) AND deleted_at IS NULL")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT task_id, status, item_id, version FROM listing_task WHERE task_id = ANY(?) AND deleted_at IS NULL")) {
             ps.setArray(1, c.createArrayOf("bigint", rest.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -176,8 +198,12 @@ public class BatchTransitionService {
                     int status = rs.getInt(2);
                     long item = rs.getLong(3);
                     Long wanted = itemOf.get(id);
+                    Long expected = versionOf.get(id);
                     if (action == ListingAction.PUBLISH && status == ListingStatus.ONLINE.code && wanted != null && wanted == item) {
                         results.put(id, new Result(id, true, status, "", ""));
+                    } else if (expected != null && expected != rs.getLong(4)) {
+                        results.put(id, new Result(id, false, status, "STALE_VERSION",
+                                "task is at version " + rs.getLong(4) + ", not " + expected));
                     } else {
                         results.put(id, new Result(id, false, status, "ILLEGAL_TRANSITION",
                                 "cannot " + action.wire + " a task in state " + ListingStatus.ofCode(status)));

@@ -58,6 +58,19 @@ public final class CatalogueFixtures {
 
     /** Drafts, submits and approves the listings in three calls; answers their task ids. */
     public List<Long> approved(List<Map<String, Object>> listings, Long batchId) {
+        List<Long> ids = submitted(listings, batchId);
+        TransitionManyRequest.Builder approve = TransitionManyRequest.newBuilder().addAllTaskIds(ids).setAction("approve")
+                .setOperatorType("auditor").setOperatorId(7).setAuditType("manual").setReason("looks fine");
+        if (batchId != null) {
+            approve.setBatchId(batchId);
+        }
+        TransitionManyReply approved = listing.transitionMany(approve.build());
+        assertEquals(ids.size(), approved.getSucceeded(), approved.toString());
+        return ids;
+    }
+
+    /** One merchant's listings created and submitted (PENDING_AUDIT, version 1). */
+    public List<Long> submitted(List<Map<String, Object>> listings, Long batchId) {
         Object shop = listings.get(0).get("shopId");
         assertTrue(listings.stream().allMatch(l -> shop.equals(l.get("shopId"))), "one merchant's listings per call");
         Map<String, Object> body = new HashMap<>();
@@ -86,13 +99,6 @@ public final class CatalogueFixtures {
             pending = submitted.getResultsList().stream().filter(x -> !x.getOk()).map(x -> x.getTaskId()).toList();
         }
         assertTrue(pending.isEmpty(), "could not submit " + pending);
-        TransitionManyRequest.Builder approve = TransitionManyRequest.newBuilder().addAllTaskIds(ids).setAction("approve")
-                .setOperatorType("auditor").setOperatorId(7).setAuditType("manual").setReason("looks fine");
-        if (batchId != null) {
-            approve.setBatchId(batchId);
-        }
-        TransitionManyReply approved = listing.transitionMany(approve.build());
-        assertEquals(ids.size(), approved.getSucceeded(), approved.toString());
         return ids;
     }
 

@@ -110,6 +110,41 @@ class PublishTransitionsTest {
                 + single.get(0) + "'"));
     }
 
+    /**
+     * An audit decided for a submission applies to that submission: with expected versions, a
+     * task that moved on since (here: submitted again, so at another version) stays where it is
+     * and is answered STALE_VERSION, while the others of the call move.
+     */
+    @Test
+    void transitionManyWithExpectedVersionsMovesOnlyTheTasksStillAtThem() {
+        long shop = CatalogueFixtures.newShopId();
+        List<Long> tasks = fx.submitted(List.of(CatalogueFixtures.listing(SampleListings.OPV, shop, null),
+                CatalogueFixtures.listing(SampleListings.OPV, shop, null), CatalogueFixtures.listing(SampleListings.OPV, shop, null)), null);
+        long v = listing.getTask(GetTaskRequest.newBuilder().setTaskId(tasks.get(0)).build()).getVersion();
+        TransitionManyReply r = listing.transitionMany(TransitionManyRequest.newBuilder().addAllTaskIds(tasks)
+                .addAllExpectedVersions(List.of(v, v + 5, v)).setAction("approve").setOperatorType("system")
+                .setAuditType("skip").setReason("trusted source").build());
+        assertEquals(2, r.getSucceeded(), r.toString());
+        assertTrue(r.getResults(0).getOk());
+        assertEquals("STALE_VERSION", r.getResults(1).getErrorCode());
+        assertEquals(10, r.getResults(1).getStatus(), "still pending audit");
+        assertTrue(r.getResults(2).getOk());
+        ListingTaskReply stale = listing.getTask(GetTaskRequest.newBuilder().setTaskId(tasks.get(1)).build());
+        assertEquals("PENDING_AUDIT", stale.getStatusName());
+        assertEquals(v, stale.getVersion());
+        assertEquals(0, fx.count("SELECT count(*) FROM listing_state_history WHERE action = 'approve' AND task_id = " + tasks.get(1)));
+        assertEquals(2, fx.count("SELECT count(*) FROM outbox_event WHERE topic = 'listing.publish.ready' AND msg_key IN ('"
+                + tasks.get(0) + "', '" + tasks.get(2) + "')"));
+
+        // the same task again at the right version moves; a version list of the wrong length is refused
+        assertTrue(listing.transitionMany(TransitionManyRequest.newBuilder().addTaskIds(tasks.get(1)).addExpectedVersions(v)
+                .setAction("approve").setOperatorType("system").build()).getResults(0).getOk());
+        io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class, () ->
+                listing.transitionMany(TransitionManyRequest.newBuilder().addAllTaskIds(tasks).addExpectedVersions(v)
+                        .setAction("approve").build()));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    }
+
     @Test
     void publishingStoresTheItemAndARetriedPublishIsAnsweredWithoutASecondEvent() throws Exception {
         long shop = CatalogueFixtures.newShopId();

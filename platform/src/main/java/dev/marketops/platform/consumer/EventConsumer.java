@@ -43,6 +43,19 @@ public class EventConsumer {
         void handle(List<ConsumerRecord<String, byte[]>> fresh) throws Exception;
     }
 
+    /**
+     * Handles the fresh records of one poll like {@link BatchHandler} and answers what the
+     * caller must do once they have committed (sagas to start, say).
+     */
+    @FunctionalInterface
+    public interface CollectingHandler<T> {
+        List<T> handle(List<ConsumerRecord<String, byte[]>> fresh) throws Exception;
+    }
+
+    /** How many records of a poll were applied (not duplicates), and what their committed handlers answered. */
+    public record Applied<T>(int applied, List<T> results) {
+    }
+
     public enum Outcome { APPLIED, DUPLICATE }
 
     @Inject
@@ -92,34 +105,49 @@ public class EventConsumer {
      * @return how many records were applied (not duplicates)
      */
     public int processAll(String consumer, List<ConsumerRecord<String, byte[]>> records, BatchHandler handler) {
+        return processAll(consumer, records, (CollectingHandler<Object>) fresh -> {
+            handler.handle(fresh);
+            return List.of();
+        }).applied();
+    }
+
+    /**
+     * {@link #processAll(String, List, BatchHandler)} for a handler with work to hand on after
+     * commit: the answer holds the results of the attempts that committed only (a rolled-back
+     * attempt's are dropped), in the order they committed.
+     */
+    public <T> Applied<T> processAll(String consumer, List<ConsumerRecord<String, byte[]>> records, CollectingHandler<T> handler) {
         if (records.isEmpty()) {
-            return 0;
+            return new Applied<>(0, List.of());
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                List<ConsumerRecord<String, byte[]>> fresh = QuarkusTransaction.requiringNew().call(() -> {
+                Applied<T> done = QuarkusTransaction.requiringNew().call(() -> {
                     List<ConsumerRecord<String, byte[]>> f = markAllProcessed(consumer, records);
-                    if (!f.isEmpty()) {
-                        handler.handle(f);
-                    }
-                    return f;
+                    return new Applied<>(f.size(), f.isEmpty() ? List.<T>of() : handler.handle(f));
                 });
                 meters.counter("marketops_events_consumed_total", "consumer", consumer, "outcome", "applied")
-                        .increment(fresh.size());
+                        .increment(done.applied());
                 meters.counter("marketops_events_consumed_total", "consumer", consumer, "outcome", "duplicate")
-                        .increment(records.size() - fresh.size());
-                return fresh.size();
+                        .increment(records.size() - done.applied());
+                return done;
             } catch (RuntimeException e) {
                 if (attempt >= maxAttempts) {
                     LOG.warnf("%s: a poll of %d records failed %d times (%s); applying them one at a time", consumer,
                             records.size(), attempt, rootMessage(e));
                     int applied = 0;
+                    List<T> results = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> r : records) {
-                        if (process(consumer, r, one -> handler.handle(List.of(one))) == Outcome.APPLIED) {
+                        List<T> one = new ArrayList<>();
+                        if (process(consumer, r, x -> {
+                            one.clear(); // a retried attempt starts over
+                            one.addAll(handler.handle(List.of(x)));
+                        }) == Outcome.APPLIED) {
                             applied++;
+                            results.addAll(one);
                         }
                     }
-                    return applied;
+                    return new Applied<>(applied, results);
                 }
                 LOG.warnf("%s attempt %d on a poll of %d records failed: %s", consumer, attempt, records.size(),
                         rootMessage(e));
