@@ -94,6 +94,35 @@ class PlatformIntegrationTest {
         assertEquals(0, count("SELECT count(*) FROM outbox_event WHERE event_id = '" + rolledBack + "'"));
     }
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /**
+     * A commit that wrote to the outbox wakes the publisher once (not once per event), so the
+     * event does not wait out the publisher's idle back-off; a rolled-back transaction does not.
+     */
+    @Test
+    void aCommitThatWroteToTheOutboxWakesThePublisherOnceAndARollbackDoesNot() {
+        String topic = "platform.test." + UUID.randomUUID();
+        double before = wakeups();
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < 3; i++) {
+                outbox.enqueue(topic, "k", "created", UUID.randomUUID().toString(), StringValue.of("p" + i));
+            }
+        });
+        assertEquals(before + 1, wakeups(), "one wake-up for the transaction's three events");
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.enqueue(topic, "k", "created", UUID.randomUUID().toString(), StringValue.of("never"));
+            throw new IllegalStateException("rolled back");
+        }));
+        QuarkusTransaction.requiringNew().run(() -> count("SELECT 1")); // a commit without outbox rows
+        assertEquals(before + 1, wakeups(), "neither the rollback nor a commit without events wakes it");
+    }
+
+    private double wakeups() {
+        return meters.counter("marketops_outbox_wakeups_total").count();
+    }
+
     @Test
     void aRedeliveredEventHasNoSecondEffect() {
         String eventId = UUID.randomUUID().toString();

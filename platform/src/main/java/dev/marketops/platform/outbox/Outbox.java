@@ -4,6 +4,9 @@ import com.google.protobuf.MessageLite;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +16,7 @@ import java.util.List;
 /**
  * Writes events into the service's outbox table inside the caller's transaction, so the
  * state change and the event that announces it commit or roll back together.
- * {@link OutboxPublisher} sends them to Kafka after commit.
+ * {@link OutboxPublisher} sends them to Kafka after commit, woken by the commit itself.
  */
 @ApplicationScoped
 public class Outbox {
@@ -21,8 +24,15 @@ public class Outbox {
     private static final String INSERT =
             "INSERT INTO outbox_event (event_id, topic, msg_key, event_type, payload) VALUES (?, ?, ?, ?, ?)";
 
+    /** Marks a transaction whose commit already wakes the publisher. */
+    private static final Object WAKE_ON_COMMIT = new Object();
+
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+    @Inject
+    OutboxPublisher publisher;
 
     public record Message(String topic, String key, String eventType, String eventId, MessageLite payload) {
     }
@@ -51,5 +61,26 @@ public class Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("could not write to the outbox", e);
         }
+        wakePublisherOnCommit();
+    }
+
+    /** Once per transaction: after it commits, the publisher looks at once instead of after its idle wait. */
+    private void wakePublisherOnCommit() {
+        if (transactions.getResource(WAKE_ON_COMMIT) != null) {
+            return;
+        }
+        transactions.putResource(WAKE_ON_COMMIT, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    publisher.wake();
+                }
+            }
+        });
     }
 }

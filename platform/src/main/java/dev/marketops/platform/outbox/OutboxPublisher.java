@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,7 +36,9 @@ import org.jboss.logging.Logger;
  * Sends committed outbox rows to Kafka in id order with an idempotent producer and marks
  * them sent. It polls the partial index of unsent rows adaptively: again at once while there
  * is work, then backing off from 1 ms to {@code idle-max-wait} when idle, so an event waits
- * at most that long (LISTEN/NOTIFY was measured and dropped: NOTIFY serialises commits).
+ * at most that long (LISTEN/NOTIFY was measured and dropped: NOTIFY serialises commits). A
+ * commit in this JVM that wrote to the outbox wakes it at once ({@link #wake}, from
+ * {@link Outbox}'s after-commit hook), so the idle wait only delays another replica's events.
  * One replica per service publishes at a time (a session advisory lock), which keeps the
  * order of events per key across replicas.
  */
@@ -68,6 +71,8 @@ public class OutboxPublisher {
     @Inject
     MeterRegistry meters;
 
+    /** At most one permit: "a commit wrote to the outbox since you last looked". */
+    private final Semaphore wakeups = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
@@ -138,7 +143,7 @@ public class OutboxPublisher {
                         continue;
                     }
                     cleanupIfDue(c);
-                    sleep(waitMillis);
+                    awaitWork(waitMillis);
                     waitMillis = Math.min(waitMillis * 2, Math.max(1, idleMaxWait.toMillis()));
                 }
             } catch (SQLException e) {
@@ -244,6 +249,24 @@ public class OutboxPublisher {
             if (deleted > 0) {
                 LOG.infof("outbox: removed %d events sent more than %s ago", deleted, retention);
             }
+        }
+    }
+
+    /** A transaction of this service that wrote to the outbox has committed: look now. */
+    public void wake() {
+        meters.counter("marketops_outbox_wakeups_total").increment();
+        if (wakeups.availablePermits() == 0) {
+            wakeups.release();
+        }
+    }
+
+    private void awaitWork(long millis) {
+        try {
+            if (wakeups.tryAcquire(millis, TimeUnit.MILLISECONDS)) {
+                wakeups.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
