@@ -7,13 +7,10 @@ import dev.marketops.proto.catalog.CreateItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
-import dev.marketops.proto.listing.GetTaskRequest;
 import dev.marketops.proto.listing.ListingCommandsGrpc;
-import dev.marketops.proto.listing.ListingTaskReply;
 import dev.marketops.proto.listing.MarkPublishFailedRequest;
 import dev.marketops.proto.listing.TransitionManyReply;
 import dev.marketops.proto.listing.TransitionManyRequest;
-import dev.marketops.proto.listing.TransitionRequest;
 import dev.marketops.proto.listing.TransitionResult;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -56,7 +53,9 @@ public class PublishGateway {
             case SET_PRICES -> items(chunk, catalog(chunk).setPrices(refs(chunk)), false);
             case MARK_ONLINE -> items(chunk, catalog(chunk).markOnline(refs(chunk).toBuilder()
                     .addAllSagaIds(chunk.stream().map(r -> r.sagaId).toList()).build()), false);
-            case COMPLETE_TASK -> chunk.size() == 1 ? List.of(publishOne(chunk.get(0))) : publishMany(chunk);
+            // one task too: TransitionMany is one set-based UPDATE of the task's state columns, where
+            // Transition loads the task as an entity and writes its whole row back (item data included)
+            case COMPLETE_TASK -> publishMany(chunk);
         });
     }
 
@@ -101,28 +100,8 @@ public class PublishGateway {
         }
     }
 
-    private StepOutcome publishOne(SagaRun run) {
-        TransitionRequest req = TransitionRequest.newBuilder().setTaskId(run.taskId).setAction("publish")
-                .setItemId(run.itemId).setExpectedVersion(-1).setOperatorType("system")
-                .setReason("publish saga").build();
-        try {
-            listing.withDeadlineAfter(SINGLE_DEADLINE_MS, TimeUnit.MILLISECONDS).transition(req);
-            return StepOutcome.success(run.itemId);
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.ABORTED) {
-                // A retried step may find the task already ONLINE with this item: that is success.
-                ListingTaskReply task = listing.withDeadlineAfter(SINGLE_DEADLINE_MS, TimeUnit.MILLISECONDS)
-                        .getTask(GetTaskRequest.newBuilder().setTaskId(run.taskId).build());
-                if (task.getStatus() == ONLINE && task.getItemId() == run.itemId) {
-                    return StepOutcome.success(run.itemId);
-                }
-            }
-            return failure(e);
-        }
-    }
-
     private List<StepOutcome> publishMany(List<SagaRun> chunk) {
-        TransitionManyReply reply = listing.withDeadlineAfter(CHUNK_DEADLINE_MS, TimeUnit.MILLISECONDS).transitionMany(
+        TransitionManyReply reply = listing.withDeadlineAfter(deadline(chunk), TimeUnit.MILLISECONDS).transitionMany(
                 TransitionManyRequest.newBuilder().setAction("publish").setOperatorType("system").setReason("publish saga")
                         .addAllTaskIds(chunk.stream().map(r -> r.taskId).toList())
                         .addAllItemIds(chunk.stream().map(r -> r.itemId).toList()).build());
@@ -141,7 +120,11 @@ public class PublishGateway {
     }
 
     private CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog(List<SagaRun> chunk) {
-        return catalog.withDeadlineAfter(chunk.size() == 1 ? SINGLE_DEADLINE_MS : CHUNK_DEADLINE_MS, TimeUnit.MILLISECONDS);
+        return catalog.withDeadlineAfter(deadline(chunk), TimeUnit.MILLISECONDS);
+    }
+
+    private static long deadline(List<SagaRun> chunk) {
+        return chunk.size() == 1 ? SINGLE_DEADLINE_MS : CHUNK_DEADLINE_MS;
     }
 
     private static ItemRefs refs(List<SagaRun> chunk) {
