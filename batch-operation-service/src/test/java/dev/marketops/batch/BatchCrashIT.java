@@ -191,7 +191,7 @@ class BatchCrashIT {
             // when the service gets SIGTERM mid-batch (a rolling restart)
             batch.close();
             assertTrue(!batch.isAlive(), "the service did not exit within its grace period");
-            assertTrue(batch.logTail().contains("every claimed chunk finished and recorded"), batch.logTail());
+            assertTrue(batch.logged("every claimed chunk finished and recorded"), batch.logTail());
             // then no row is left held, and none was tried twice
             List<JsonNode> stopped = rows(batchId);
             assertEquals(0, stopped.stream().filter(r -> r.get("status").asText().equals("processing")).count(),

@@ -96,6 +96,18 @@ public final class ServiceProcess implements AutoCloseable {
         return tail();
     }
 
+    /**
+     * Whether the process logged this text anywhere (not only in the tail: a shutdown's Kafka
+     * client warnings come with long stack traces after the line a test looks for).
+     */
+    public boolean logged(String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void awaitReady(int port, Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
