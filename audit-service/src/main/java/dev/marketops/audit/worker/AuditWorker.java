@@ -8,7 +8,9 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -39,6 +41,7 @@ public class AuditWorker {
     @Blocking(value = "audit-worker-pool", ordered = false)
     public void onSubmitted(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> submissions = new ArrayList<>(records.count());
+        Map<ConsumerRecord<String, byte[]>, GroupAuditor.Submission> read = new IdentityHashMap<>();
         List<ConsumerRecord<String, byte[]>> unreadable = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             ListingEvent e = readable(r);
@@ -51,16 +54,10 @@ public class AuditWorker {
                 meters.counter("marketops_audit_skipped_total", "reason", "batch_upload").increment();
             } else {
                 submissions.add(r);
+                read.put(r, new GroupAuditor.Submission(e.getTaskId(), e.getVersion()));
             }
         }
-        consumer.processAll(CONSUMER, submissions, fresh -> {
-            List<GroupAuditor.Submission> group = new ArrayList<>(fresh.size());
-            for (ConsumerRecord<String, byte[]> r : fresh) {
-                ListingEvent e = ListingEvent.parseFrom(r.value());
-                group.add(new GroupAuditor.Submission(e.getTaskId(), e.getVersion()));
-            }
-            auditor.audit(group, 0);
-        });
+        consumer.processAll(CONSUMER, submissions, fresh -> auditor.audit(fresh.stream().map(read::get).toList(), 0));
         for (ConsumerRecord<String, byte[]> r : unreadable) {
             // parsed again inside, so it fails there: retried, then the poll goes to the dead-letter
             // topic (its other records are applied already and are duplicates when replayed)

@@ -105,7 +105,7 @@ public class EventConsumer {
      * @return how many records were applied (not duplicates)
      */
     public int processAll(String consumer, List<ConsumerRecord<String, byte[]>> records, BatchHandler handler) {
-        return processAll(consumer, records, (CollectingHandler<Object>) fresh -> {
+        return processAllAndCollect(consumer, records, fresh -> {
             handler.handle(fresh);
             return List.of();
         }).applied();
@@ -116,7 +116,8 @@ public class EventConsumer {
      * commit: the answer holds the results of the attempts that committed only (a rolled-back
      * attempt's are dropped), in the order they committed.
      */
-    public <T> Applied<T> processAll(String consumer, List<ConsumerRecord<String, byte[]>> records, CollectingHandler<T> handler) {
+    public <T> Applied<T> processAllAndCollect(String consumer, List<ConsumerRecord<String, byte[]>> records,
+                                               CollectingHandler<T> handler) {
         if (records.isEmpty()) {
             return new Applied<>(0, List.of());
         }

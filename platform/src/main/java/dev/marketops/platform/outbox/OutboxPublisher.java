@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -73,6 +74,8 @@ public class OutboxPublisher {
 
     /** At most one permit: "a commit wrote to the outbox since you last looked". */
     private final Semaphore wakeups = new Semaphore(0);
+    /** Registered once, not looked up on every commit ({@link #wake} runs after each one). */
+    private Counter wakeupCount;
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
@@ -81,6 +84,11 @@ public class OutboxPublisher {
     private Timer lag;
     private OutboxMetrics seedMetrics;
     private long lastCleanup;
+
+    @PostConstruct
+    void meters() {
+        wakeupCount = meters.counter("marketops_outbox_wakeups_total");
+    }
 
     void start(@Observes StartupEvent ignored) {
         if (!enabled) {
@@ -254,7 +262,7 @@ public class OutboxPublisher {
 
     /** A transaction of this service that wrote to the outbox has committed: look now. */
     public void wake() {
-        meters.counter("marketops_outbox_wakeups_total").increment();
+        wakeupCount.increment();
         if (wakeups.availablePermits() == 0) {
             wakeups.release();
         }

@@ -37,7 +37,7 @@ public class PublishWorker {
     public void onApproved(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
         records.forEach(list::add);
-        List<SagaRun> created = consumer.processAll(CONSUMER, list, fresh -> {
+        List<SagaRun> created = consumer.processAllAndCollect(CONSUMER, list, fresh -> {
             Map<Long, List<Long>> byBatch = new LinkedHashMap<>();
             for (ConsumerRecord<String, byte[]> r : fresh) {
                 ListingEvent e = ListingEvent.parseFrom(r.value());
