@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Tag;
@@ -33,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * (1) a 10,000-row mixed-category listing import until every task is ONLINE,
  * (2) a 10,000-row price update and (3) a 10,000-row stock update on those items,
  * (4) 1,000,000 voucher codes into one item's code pool.
- * While each runs, batch-operation-service's heap is sampled from /q/metrics (peak reported).
- * Figures are printed and written to target/bench-batch.txt.
+ * Each is run {@code bench.batch.runs} times (3); after each run the same rows are applied by
+ * the database alone ({@link Floor}) and the ratio of the two is reported, with the stages the
+ * services timed themselves during the run (their /q/metrics timers) and every service's peak
+ * heap and RSS ({@link ServiceMeters}). Figures are printed and written to target/bench-batch.txt.
  */
 @Tag("bench")
 class BatchBench {
@@ -46,60 +47,96 @@ class BatchBench {
     static final long OPERATOR = 7_000_000L + (System.currentTimeMillis() % 1_000_000);
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static final int RUNS = Integer.getInteger("bench.batch.runs", 3);
+    static final String JDBC = System.getProperty("e2e.jdbc", "jdbc:postgresql://127.0.0.1:5432/marketops_test");
+
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final List<String> report = new ArrayList<>();
-
-    record Run(long batchId, JsonNode batch, double seconds, long peakHeapBytes, long resultBytes) {
-    }
+    final ServiceMeters meters = new ServiceMeters();
+    final Floor floor = new Floor(JDBC);
 
     @Test
     void batchOperations() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "bench-batch"));
-        List<Long> items = listingImport(dir);
-        if (!items.isEmpty()) {
-            priceUpdate(dir, items);
-            stockUpdate(dir, items);
+        Row imports = new Row("listing import to ONLINE", ROWS + " rows, 4 categories");
+        Row prices = new Row("price update", ROWS + " rows (+/-5%)");
+        Row stock = new Row("stock update", ROWS + " rows (set)");
+        Row codes = new Row("voucher codes", CODES + " codes");
+        List<Long> items = List.of();
+        for (int k = 0; k < RUNS; k++) {
+            items = listingImport(dir, k, imports);
         }
-        voucherCodes(dir, items);
+        if (!items.isEmpty()) {
+            for (int k = 0; k < RUNS; k++) {
+                priceUpdate(dir, items, prices);
+                stockUpdate(dir, items, stock);
+            }
+        }
+        for (int k = 0; k < RUNS; k++) {
+            voucherCodes(dir, items, 1 + 4 * k, codes);
+        }
+        report.add("");
+        report.add("summary (end to end = upload to finished and result file downloaded; floor = the database alone, same rows, same run):");
+        for (Row r : List.of(imports, prices, stock, codes)) {
+            report.add(r.summary());
+        }
         String text = String.join("\n", report);
         System.out.println("\n==== batch benchmark ====\n" + text + "\n");
         Files.writeString(Path.of("target", "bench-batch.txt"), text + "\n");
     }
 
     /** Mixed categories (top-up, deal, gift card, service voucher) in one sheet, to ONLINE. */
-    private List<Long> listingImport(Path dir) throws Exception {
+    private List<Long> listingImport(Path dir, int round, Row row) throws Exception {
         Path file = dir.resolve("listings.xlsx");
         String[] header = {"category_id", "title", "carrier", "denomination", "sale_price", "face_value", "valid_days",
                 "card_type", "service_name", "price", "quantity"};
-        xlsx(file, header, ROWS, i -> switch (i % 4) {
-            case 0 -> new Object[]{4100, "Top-up " + i, "China Mobile", 50, 49.5, null, null, null, null, null, null};
-            case 1 -> new Object[]{1200, "Deal " + i, null, null, 88, 100, 90, null, null, null, null};
-            case 2 -> new Object[]{4200, "Gift card " + i, null, null, 190, 200, null, "generated", null, null, null};
-            default -> new Object[]{1300, "Car wash " + i, null, null, null, null, 30, null, "Car wash", 39.9, 100};
+        String tag = round == 0 ? "" : " r" + round;
+        Cells cells = i -> switch (i % 4) {
+            case 0 -> new Object[]{4100, "Top-up " + i + tag, "China Mobile", 50, 49.5, null, null, null, null, null, null};
+            case 1 -> new Object[]{1200, "Deal " + i + tag, null, null, 88, 100, 90, null, null, null, null};
+            case 2 -> new Object[]{4200, "Gift card " + i + tag, null, null, 190, 200, null, "generated", null, null, null};
+            default -> new Object[]{1300, "Car wash " + i + tag, null, null, null, null, 30, null, "Car wash", 39.9, 100};
+        };
+        xlsx(file, header, ROWS, cells);
+        Path rows = dir.resolve("listings-floor.csv");
+        csv(rows, "n,category_id,title,item_data", ROWS, i -> {
+            Object[] c = cells.of(i);
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            for (int k = 2; k < c.length; k++) {
+                if (c[k] != null) {
+                    data.put(header[k], c[k]);
+                }
+            }
+            try {
+                return i + "," + c[0] + "," + c[1] + ",\"" + JSON.writeValueAsString(data).replace("\"", "\"\"") + "\"";
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         });
         Run run = run("listing_upload", file, "{\"shopId\": 1001}", 600);
         List<Long> itemIds = new ArrayList<>();
         collectItems(run.batchId(), itemIds);
-        report.add(line("listing import to ONLINE", ROWS + " rows, 4 categories", run));
+        row.add(run, floor.listings(rows));
         return itemIds;
     }
 
-    private void priceUpdate(Path dir, List<Long> items) throws Exception {
+    private void priceUpdate(Path dir, List<Long> items, Row row) throws Exception {
         Path file = dir.resolve("prices.csv");
         csv(file, "item_id,mode,value", items.size(), i -> items.get(i) + ",percent," + (i % 2 == 0 ? "-5" : "5"));
         Run run = run("price_adjust", file, "{\"confirm\": true}", 300);
-        report.add(line("price update", items.size() + " rows (+/-5%)", run));
+        row.add(run, floor.prices(file));
     }
 
-    private void stockUpdate(Path dir, List<Long> items) throws Exception {
+    private void stockUpdate(Path dir, List<Long> items, Row row) throws Exception {
         Path file = dir.resolve("stock.csv");
         csv(file, "item_id,mode,quantity", items.size(), i -> items.get(i) + ",set," + (100 + i % 50));
         Run run = run("inventory_update", file, "{}", 300);
-        report.add(line("stock update", items.size() + " rows (set)", run));
+        row.add(run, floor.stock(file));
     }
 
-    private void voucherCodes(Path dir, List<Long> items) throws Exception {
-        long target = items.isEmpty() ? Long.getLong("bench.batch.voucherItem", 0L) : items.get(1); // a deal (code pool)
+    /** Into the pool of the deal at {@code index} of the imported items (every fourth row is a deal). */
+    private void voucherCodes(Path dir, List<Long> items, int index, Row row) throws Exception {
+        long target = items.size() > index ? items.get(index) : Long.getLong("bench.batch.voucherItem", 0L);
         if (target == 0) {
             report.add("voucher codes: skipped (no item; pass -Dbench.batch.voucherItem=<item id>)");
             return;
@@ -108,28 +145,64 @@ class BatchBench {
         String salt = Long.toString(System.nanoTime(), 36).toUpperCase();
         csv(file, "code", CODES, i -> "B" + salt + "X" + Integer.toString(i, 36).toUpperCase());
         Run run = run("voucher_code_import", file, "{\"itemId\": " + target + "}", 900);
-        report.add(line("voucher codes", CODES + " codes into item " + target, run));
+        row.add(run, floor.vouchers(file, target));
+    }
+
+    record Run(long batchId, JsonNode batch, double seconds, long resultBytes, Map<String, long[]> peaks, List<String> stages) {
+    }
+
+    /** One row of the report: its runs, and the floor measured after each of them. */
+    final class Row {
+        final String what;
+        final String size;
+        final List<Run> runs = new ArrayList<>();
+        final List<Double> floors = new ArrayList<>();
+
+        Row(String what, String size) {
+            this.what = what;
+            this.size = size;
+        }
+
+        void add(Run run, double floor) {
+            runs.add(run);
+            floors.add(floor);
+            report.add(line(what + " #" + runs.size(), size, run, floor));
+            run.stages().forEach(st -> report.add("      " + st));
+        }
+
+        String summary() {
+            if (runs.isEmpty()) {
+                return String.format("%-26s no run", what);
+            }
+            double[] e = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
+            double[] f = floors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] ratio = new double[runs.size()];
+            for (int k = 0; k < ratio.length; k++) {
+                ratio[k] = runs.get(k).seconds() / floors.get(k);
+            }
+            java.util.Arrays.sort(ratio);
+            return String.format("%-26s %-34s end to end median %6.2f s (%.2f-%.2f), floor median %6.3f s (%.3f-%.3f), ratio median %5.1fx (%.1f-%.1f), %d runs",
+                    what, size, median(e), e[0], e[e.length - 1], median(f), f[0], f[f.length - 1], median(ratio), ratio[0],
+                    ratio[ratio.length - 1], runs.size());
+        }
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private Run run(String type, Path file, String params, int maxSeconds) throws Exception {
-        AtomicLong peak = new AtomicLong();
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(heapUsed(), Math::max);
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        ServiceMeters.Timers batchBefore = meters.timers("batch-operation-service");
+        ServiceMeters.Timers listingBefore = meters.timers("listing-service");
+        meters.start();
         long t0 = System.nanoTime();
         String reply = given().header("Authorization", Logins.bearer("operator", OPERATOR))
                 .multiPart("file", file.toFile()).multiPart("operationType", type).multiPart("params", params)
                 .multiPart("force", "true").post(BATCH + "/batches").then().extract().asString();
         JsonNode up = JSON.readTree(reply);
         if (!up.has("batch")) {
-            sampler.interrupt();
+            meters.stop();
             throw new IllegalStateException(type + " upload refused: " + reply);
         }
         long id = up.get("batch").get("batchId").asLong();
@@ -139,11 +212,22 @@ class BatchBench {
             Thread.sleep(100);
             b = get("/batches/" + id);
         }
-        byte[] result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
-                .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        if (!finished(b.get("status").asText())) {
+            meters.stop();
+            throw new AssertionError(type + " batch " + id + " not finished within " + maxSeconds + " s: " + b);
+        }
+        HttpResponse<byte[]> result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
+                .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (result.statusCode() != 200) {
+            meters.stop();
+            throw new AssertionError(type + " batch " + id + " result file -> " + result.statusCode());
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        sampler.interrupt();
-        return new Run(id, b, seconds, peak.get(), result.length);
+        Map<String, long[]> peaks = meters.stop();
+        List<String> stages = new ArrayList<>();
+        ServiceMeters.moved(batchBefore, meters.timers("batch-operation-service"), 0.02, 14).forEach(l -> stages.add("batch   " + l));
+        ServiceMeters.moved(listingBefore, meters.timers("listing-service"), 0.02, 10).forEach(l -> stages.add("listing " + l));
+        return new Run(id, b, seconds, result.body().length, peaks, stages);
     }
 
     private void collectItems(long batchId, List<Long> out) throws Exception {
@@ -161,35 +245,18 @@ class BatchBench {
         }
     }
 
-    private static String line(String what, String size, Run r) {
+    private static String line(String what, String size, Run r, double floor) {
         JsonNode b = r.batch();
-        return String.format("%-26s %-34s %7.1f s  status %-15s ok %d, failed %d, skipped %d; result file %d KB; peak heap %s",
-                what, size, r.seconds(), b.get("status").asText(), b.get("successCount").asInt(), b.get("failedCount").asInt(),
-                b.get("skippedCount").asInt(), r.resultBytes() / 1024,
-                r.peakHeapBytes() > 0 ? (r.peakHeapBytes() >> 20) + " MB" : "n/a (no /q/metrics)");
+        return String.format("%-26s %-34s %7.2f s  floor %6.3f s  ratio %5.1fx  status %s, ok %d, failed %d, skipped %d; result file %d KB%n"
+                        + "      peak heap/RSS MB: %s",
+                what, size, r.seconds(), floor, r.seconds() / floor, b.get("status").asText(), b.get("successCount").asInt(),
+                b.get("failedCount").asInt(), b.get("skippedCount").asInt(), r.resultBytes() / 1024, ServiceMeters.describe(r.peaks()));
     }
 
     private JsonNode get(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BATCH + path))
                 .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
-    }
-
-    /** Sum of jvm_memory_used_bytes{area="heap"} of batch-operation-service; 0 when metrics are not exposed. */
-    private long heapUsed() {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(System.getProperty("bench.batch-metrics", "http://127.0.0.1:7084/q/metrics"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long sum = 0;
-            for (String l : r.body().split("\n")) {
-                if (l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")) {
-                    sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-            return sum;
-        } catch (Exception e) {
-            return 0;
-        }
     }
 
     private static boolean finished(String status) {

@@ -1,0 +1,205 @@
+package dev.marketops.e2e.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the fleet's services say about themselves while a benchmark runs: their timers on
+ * /q/metrics (every {@code *_seconds_sum} and {@code _count}, read before and after a run, so a
+ * figure can be broken down by the stages the services time themselves), and each service's
+ * peak heap (jvm_memory_used_bytes, area heap) and peak resident set (VmHWM of its process, read
+ * from /proc by the pid file platform.sh writes).
+ */
+final class ServiceMeters {
+
+    /** name and management port, as deploy/local/platform.sh starts them. */
+    static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("config-service", 7086);
+        SERVICES.put("listing-service", 7081);
+        SERVICES.put("audit-service", 7082);
+        SERVICES.put("publish-service", 7083);
+        SERVICES.put("batch-operation-service", 7084);
+        SERVICES.put("supplier-sync-service", 7085);
+        SERVICES.put("maintenance-service", 7087);
+        SERVICES.put("search-service", 7088);
+    }
+
+    static final Path PIDS = Path.of(System.getProperty("bench.services-dir", "../.local/services"));
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, Long> peakHeap = new ConcurrentHashMap<>();
+    private volatile Thread sampler;
+
+    /** Timer totals of one service at one instant: series (name and labels) -> {seconds, count}. */
+    record Timers(Map<String, double[]> series) {
+    }
+
+    Timers timers(String service) {
+        Map<String, double[]> out = new TreeMap<>();
+        String body = scrape(SERVICES.get(service));
+        for (String l : body.split("\n")) {
+            if (l.startsWith("#")) {
+                continue;
+            }
+            int sp = l.lastIndexOf(' ');
+            if (sp < 0) {
+                continue;
+            }
+            String key = l.substring(0, sp);
+            int brace = key.indexOf('{');
+            String name = brace < 0 ? key : key.substring(0, brace);
+            String labels = brace < 0 ? "" : key.substring(brace);
+            double v;
+            try {
+                v = Double.parseDouble(l.substring(sp + 1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (name.endsWith("_seconds_sum")) {
+                out.computeIfAbsent(name.substring(0, name.length() - 4) + labels, k -> new double[2])[0] = v;
+            } else if (name.endsWith("_seconds_count")) {
+                out.computeIfAbsent(name.substring(0, name.length() - 6) + labels, k -> new double[2])[1] = v;
+            }
+        }
+        return new Timers(out);
+    }
+
+    /**
+     * The timers that moved between two readings, largest first: "name{labels}  total s  (count, mean ms)",
+     * those of at least {@code minSeconds} only.
+     */
+    static List<String> moved(Timers before, Timers after, double minSeconds, int max) {
+        List<Map.Entry<String, double[]>> d = new ArrayList<>();
+        after.series().forEach((k, v) -> {
+            double[] b = before.series().getOrDefault(k, new double[2]);
+            double s = v[0] - b[0];
+            double n = v[1] - b[1];
+            if (s >= minSeconds) {
+                d.add(Map.entry(k, new double[] {s, n}));
+            }
+        });
+        d.sort((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0]));
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : d.subList(0, Math.min(max, d.size()))) {
+            double s = e.getValue()[0];
+            double n = e.getValue()[1];
+            out.add(String.format("%8.3f s  %8d calls  %9.2f ms each  %s", s, (long) n, n == 0 ? 0 : s * 1000 / n, e.getKey()));
+        }
+        return out;
+    }
+
+    /** Starts sampling every service's heap twice a second until {@link #stop}. */
+    void start() {
+        peakHeap.clear();
+        for (String s : SERVICES.keySet()) {
+            resetPeakRss(s);
+        }
+        sampler = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                SERVICES.keySet().parallelStream().forEach(s -> peakHeap.merge(s, heap(s), Math::max));
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Stops sampling; per service "heap peak MB / RSS peak MB". */
+    Map<String, long[]> stop() {
+        Thread t = sampler;
+        if (t != null) {
+            t.interrupt();
+        }
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String s : SERVICES.keySet()) {
+            out.put(s, new long[] {peakHeap.getOrDefault(s, 0L), peakRss(s)});
+        }
+        return out;
+    }
+
+    static String describe(Map<String, long[]> peaks) {
+        StringBuilder b = new StringBuilder();
+        peaks.forEach((s, v) -> {
+            if (v[0] > 0 || v[1] > 0) {
+                b.append(String.format("%s %d/%d", s.replace("-service", ""), v[0] >> 20, v[1] >> 20)).append("  ");
+            }
+        });
+        return b.toString().trim();
+    }
+
+    long heap(String service) {
+        long sum = 0;
+        for (String l : scrape(SERVICES.get(service)).split("\n")) {
+            if (l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")) {
+                sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private String scrape(int port) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** Writing 5 to /proc/PID/clear_refs resets VmHWM to the current RSS (Linux 4.0+). */
+    private static void resetPeakRss(String service) {
+        Long pid = pid(service);
+        if (pid != null) {
+            try {
+                Files.writeString(Path.of("/proc", pid.toString(), "clear_refs"), "5");
+            } catch (IOException | SecurityException e) {
+                // not ours to reset: the peak then covers the process's whole life
+            }
+        }
+    }
+
+    private static long peakRss(String service) {
+        Long pid = pid(service);
+        if (pid == null) {
+            return 0;
+        }
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", pid.toString(), "status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static Long pid(String service) {
+        try {
+            return Long.parseLong(Files.readString(PIDS.resolve(service + ".pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}
