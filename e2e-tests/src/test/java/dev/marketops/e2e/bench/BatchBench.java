@@ -196,34 +196,39 @@ class BatchBench {
         ServiceMeters.Timers batchBefore = meters.timers("batch-operation-service");
         ServiceMeters.Timers listingBefore = meters.timers("listing-service");
         meters.start();
-        long t0 = System.nanoTime();
-        String reply = given().header("Authorization", Logins.bearer("operator", OPERATOR))
-                .multiPart("file", file.toFile()).multiPart("operationType", type).multiPart("params", params)
-                .multiPart("force", "true").post(BATCH + "/batches").then().extract().asString();
-        JsonNode up = JSON.readTree(reply);
-        if (!up.has("batch")) {
-            meters.stop();
-            throw new IllegalStateException(type + " upload refused: " + reply);
+        long id;
+        JsonNode b;
+        HttpResponse<byte[]> result;
+        double seconds;
+        Map<String, long[]> peaks;
+        try {
+            long t0 = System.nanoTime();
+            String reply = given().header("Authorization", Logins.bearer("operator", OPERATOR))
+                    .multiPart("file", file.toFile()).multiPart("operationType", type).multiPart("params", params)
+                    .multiPart("force", "true").post(BATCH + "/batches").then().extract().asString();
+            JsonNode up = JSON.readTree(reply);
+            if (!up.has("batch")) {
+                throw new IllegalStateException(type + " upload refused: " + reply);
+            }
+            id = up.get("batch").get("batchId").asLong();
+            b = up.get("batch");
+            long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
+            while (!finished(b.get("status").asText()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                b = get("/batches/" + id);
+            }
+            if (!finished(b.get("status").asText())) {
+                throw new AssertionError(type + " batch " + id + " not finished within " + maxSeconds + " s: " + b);
+            }
+            result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
+                    .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (result.statusCode() != 200) {
+                throw new AssertionError(type + " batch " + id + " result file -> " + result.statusCode());
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        } finally {
+            peaks = meters.stop();
         }
-        long id = up.get("batch").get("batchId").asLong();
-        JsonNode b = up.get("batch");
-        long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
-        while (!finished(b.get("status").asText()) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-            b = get("/batches/" + id);
-        }
-        if (!finished(b.get("status").asText())) {
-            meters.stop();
-            throw new AssertionError(type + " batch " + id + " not finished within " + maxSeconds + " s: " + b);
-        }
-        HttpResponse<byte[]> result = http.send(HttpRequest.newBuilder(URI.create(BATCH + "/batches/" + id + "/result.xlsx"))
-                .header("Authorization", Logins.bearer("operator", OPERATOR)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (result.statusCode() != 200) {
-            meters.stop();
-            throw new AssertionError(type + " batch " + id + " result file -> " + result.statusCode());
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, long[]> peaks = meters.stop();
         List<String> stages = new ArrayList<>();
         ServiceMeters.moved(batchBefore, meters.timers("batch-operation-service"), 0.02, 14).forEach(l -> stages.add("batch   " + l));
         ServiceMeters.moved(listingBefore, meters.timers("listing-service"), 0.02, 10).forEach(l -> stages.add("listing " + l));

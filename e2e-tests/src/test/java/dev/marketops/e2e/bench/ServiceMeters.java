@@ -1,5 +1,6 @@
 package dev.marketops.e2e.bench;
 
+import dev.marketops.platform.testing.Scrape;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,32 +51,24 @@ final class ServiceMeters {
 
     Timers timers(String service) {
         Map<String, double[]> out = new TreeMap<>();
-        String body = scrape(SERVICES.get(service));
-        for (String l : body.split("\n")) {
-            if (l.startsWith("#")) {
-                continue;
-            }
-            int sp = l.lastIndexOf(' ');
-            if (sp < 0) {
-                continue;
-            }
-            String key = l.substring(0, sp);
-            int brace = key.indexOf('{');
-            String name = brace < 0 ? key : key.substring(0, brace);
-            String labels = brace < 0 ? "" : key.substring(brace);
-            double v;
-            try {
-                v = Double.parseDouble(l.substring(sp + 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            if (name.endsWith("_seconds_sum")) {
-                out.computeIfAbsent(name.substring(0, name.length() - 4) + labels, k -> new double[2])[0] = v;
-            } else if (name.endsWith("_seconds_count")) {
-                out.computeIfAbsent(name.substring(0, name.length() - 6) + labels, k -> new double[2])[1] = v;
+        for (Scrape.Sample m : scrape(SERVICES.get(service)).samples()) {
+            String name = m.name();
+            int field = name.endsWith("_seconds_sum") ? 0 : name.endsWith("_seconds_count") ? 1 : -1;
+            if (field >= 0) {
+                String stem = name.substring(0, name.lastIndexOf('_'));
+                out.computeIfAbsent(stem + labels(m.labels()), k -> new double[2])[field] = m.value();
             }
         }
         return new Timers(out);
+    }
+
+    private static String labels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("{");
+        labels.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k).append("=\"").append(v).append('"'));
+        return b.append('}').toString();
     }
 
     /**
@@ -144,26 +137,22 @@ final class ServiceMeters {
     }
 
     long heap(String service) {
-        long sum = 0;
-        for (String l : scrape(SERVICES.get(service)).split("\n")) {
-            if (l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")) {
-                sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return (long) scrape(SERVICES.get(service)).sum("jvm_memory_used_bytes", "area", "heap");
     }
 
-    private String scrape(int port) {
+    /** The service's /q/metrics, empty when it does not answer. */
+    private Scrape scrape(int port) {
+        String body = "";
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : "";
+            body = r.statusCode() == 200 ? r.body() : "";
         } catch (IOException e) {
-            return "";
+            // not running or not answering: no samples
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
         }
+        return Scrape.parse(body);
     }
 
     /** Writing 5 to /proc/PID/clear_refs resets VmHWM to the current RSS (Linux 4.0+). */
