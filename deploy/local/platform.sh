@@ -124,6 +124,13 @@ svc_ready() {
     curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(svc_http "$1")/q/health/ready" 2>/dev/null
 }
 
+# MARKETOPS_JFR=1: every service records a JDK Flight Recording (profile settings) from its start,
+# written to .local/services/NAME.jfr when it stops (`jfr print --events jdk.ExecutionSample`).
+jfr_opts() {
+  [[ ${MARKETOPS_JFR:-0} == 1 ]] || return 0
+  echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$SVC_DIR/$1.jfr"
+}
+
 start_services() {
   local s name client deadline
   # Suppliers' pull credentials (secret:<name> references) are files here, as a mounted Secret in a cluster.
@@ -140,7 +147,7 @@ start_services() {
     # through the environment, never the command line (ps shows that to everyone).
     MARKETOPS_SERVICE_CLIENT_SECRET="$(client_secret "$client")" \
       start_bg "$name" "$SVC_DIR/$name.pid" "$SVC_DIR/$name.log" \
-      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC \
+      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC $(jfr_opts "$name") \
       -Dquarkus.http.port="$(svc_http "$s")" -Dquarkus.grpc.server.port="$(svc_grpc "$s")" \
       -Dquarkus.management.port="$(svc_mgmt "$s")" \
       -Dquarkus.http.host=127.0.0.1 -Dquarkus.grpc.server.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 \

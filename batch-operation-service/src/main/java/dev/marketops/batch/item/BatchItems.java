@@ -185,7 +185,10 @@ public class BatchItems {
         // PostgreSQL 15 with a 1,000,000-row batch: one UPDATE ... FROM (locking sub-select)
         // re-ran the locking scan per joined row and claimed the whole batch; joined to a
         // MATERIALIZED CTE, and with "row_no = ANY (array of 20,000)", the plan scanned the
-        // partition and one claim took more than 60 s.
+        // partition and one claim took more than 60 s. Every statement joined to a chunk's row
+        // numbers also names their range: with no statistics on the partition (rows COPYed a moment
+        // ago, autovacuum late or off) the planner hashes the unnest and scans the whole batch
+        // for it, 1,000,000 rows per 20,000-row chunk (measured: 1.04 s against 0.13 s bounded).
         List<Integer> rowNos = new ArrayList<>(Math.min(limit, 100_000));
         int fresh = 0;
         try (PreparedStatement ps = c.prepareStatement("""
@@ -214,12 +217,14 @@ public class BatchItems {
                 UPDATE operation_batch_item i SET status = 'processing', attempts = i.attempts + 1,
                        lease_until = now() + make_interval(secs => ?), updated_at = now()
                 FROM unnest(?::int[]) AS c(row_no)
-                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = c.row_no
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = c.row_no AND i.row_no BETWEEN ? AND ?
                 RETURNING i.row_no, i.target_id, i.payload::text, i.attempts, i.pre_version, i.before_value::text""")) {
             ps.setInt(1, leaseSeconds);
             ps.setArray(2, c.createArrayOf("int4", rowNos.toArray()));
             ps.setLong(3, batchId);
             ps.setObject(4, createdAt);
+            ps.setInt(5, rowNos.get(0)); // the SELECT's ORDER BY row_no
+            ps.setInt(6, rowNos.get(rowNos.size() - 1));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long target = rs.getLong(2);
@@ -235,17 +240,32 @@ public class BatchItems {
         return new Claimed(out, fresh);
     }
 
+    /** The lowest and highest row number of a chunk (an index range every plan can use). */
+    static int[] range(List<Integer> rowNos) {
+        int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+        for (Integer r : rowNos) {
+            if (r != null) {
+                lo = Math.min(lo, r);
+                hi = Math.max(hi, r);
+            }
+        }
+        return lo > hi ? new int[] {0, -1} : new int[] {lo, hi};
+    }
+
     public void prepare(Connection c, long batchId, OffsetDateTime createdAt, int[] rowNos, long[] versions,
                         String[] befores) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE operation_batch_item i SET pre_version = u.v, before_value = u.b::jsonb, updated_at = now()
                 FROM unnest(?::int[], ?::bigint[], ?::text[]) AS u(r, v, b)
-                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r""")) {
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r AND i.row_no BETWEEN ? AND ?""")) {
             ps.setArray(1, c.createArrayOf("int4", box(rowNos)));
             ps.setArray(2, c.createArrayOf("int8", box(versions)));
             ps.setArray(3, c.createArrayOf("text", befores));
             ps.setLong(4, batchId);
             ps.setObject(5, createdAt);
+            int[] range = range(java.util.Arrays.stream(rowNos).boxed().toList());
+            ps.setInt(6, range[0]);
+            ps.setInt(7, range[1]);
             ps.executeUpdate();
         }
     }
@@ -292,7 +312,7 @@ public class BatchItems {
                     error_code = u.code, error_field = u.field, error_message = u.message, updated_at = now()
                 FROM unnest(?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
                      AS u(r, kind, target, before, after, code, field, message, held)
-                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r AND i.row_no BETWEEN ? AND ?
                   AND i.status = 'processing' AND i.attempts = u.held
                 RETURNING i.status""")) {
             ps.setInt(1, maxAttempts);
@@ -307,6 +327,9 @@ public class BatchItems {
             ps.setArray(10, c.createArrayOf("int4", held));
             ps.setLong(11, batchId);
             ps.setObject(12, createdAt);
+            int[] range = range(java.util.Arrays.asList(rows));
+            ps.setInt(13, range[0]);
+            ps.setInt(14, range[1]);
             int ok = 0, failed = 0, released = 0, awaiting = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -344,7 +367,8 @@ public class BatchItems {
                 UPDATE operation_batch_item i SET status = 'pending', attempts = greatest(0, i.attempts - 1),
                        lease_until = now() + make_interval(secs => ?), error_code = ?, error_message = ?, updated_at = now()
                 FROM unnest(?::int[], ?::int[]) AS u(r, held)
-                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r AND i.status = 'processing' AND i.attempts = u.held""")) {
+                WHERE i.batch_id = ? AND i.created_at = ? AND i.row_no = u.r AND i.row_no BETWEEN ? AND ?
+                  AND i.status = 'processing' AND i.attempts = u.held""")) {
             ps.setDouble(1, pauseMillis / 1000.0);
             ps.setString(2, code);
             ps.setString(3, message);
@@ -352,6 +376,9 @@ public class BatchItems {
             ps.setArray(5, c.createArrayOf("int4", heldAttempts.toArray()));
             ps.setLong(6, batchId);
             ps.setObject(7, createdAt);
+            int[] range = range(rowNos);
+            ps.setInt(8, range[0]);
+            ps.setInt(9, range[1]);
             return ps.executeUpdate();
         }
     }

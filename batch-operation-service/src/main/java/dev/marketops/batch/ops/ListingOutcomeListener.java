@@ -97,12 +97,17 @@ public class ListingOutcomeListener {
                        lease_until = NULL, updated_at = now()
                 FROM unnest(?::bigint[], ?::boolean[], ?::text[]) AS o(task_id, ok, after)
                 WHERE i.batch_id = ? AND i.created_at = ? AND i.target_id = o.task_id AND i.status = 'processing'
+                  AND i.target_id BETWEEN ? AND ?
                 RETURNING o.ok""")) {
             ps.setArray(1, c.createArrayOf("int8", tasks));
             ps.setArray(2, c.createArrayOf("bool", oks));
             ps.setArray(3, c.createArrayOf("text", afters));
             ps.setLong(4, batchId);
             ps.setObject(5, b.get().createdAt());
+            // the range as well: without statistics the planner otherwise hashes the outcomes and
+            // reads the whole batch for each poll (see BatchItems.claim)
+            ps.setLong(6, java.util.Arrays.stream(tasks).mapToLong(Long::longValue).min().orElse(0));
+            ps.setLong(7, java.util.Arrays.stream(tasks).mapToLong(Long::longValue).max().orElse(-1));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getBoolean(1)) {
