@@ -28,6 +28,9 @@ public class GoodsSideEffects {
     Outbox outbox;
 
     public void apply(String eventId, GoodsStatusChangedEvent e) throws SQLException {
+        if (!GoodsSideEffectRules.mayHaveEffects(e.getToStatus())) {
+            return;
+        }
         try (Connection c = ds.getConnection()) {
             boolean shopLevel = !e.getRequestId().isEmpty() && exists(c, "SELECT 1 FROM shop_status_request WHERE request_id = ?",
                     e.getRequestId());

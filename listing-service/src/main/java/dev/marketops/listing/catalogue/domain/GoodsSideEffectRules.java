@@ -31,10 +31,14 @@ public final class GoodsSideEffectRules {
     private GoodsSideEffectRules() {
     }
 
+    /** Whether a change to this status can have any effect (only going offline, deleted or to risk control can). */
+    public static boolean mayHaveEffects(String toStatus) {
+        return "offline".equals(toStatus) || "deleted".equals(toStatus) || "risk_control".equals(toStatus);
+    }
+
     public static List<Effect> effects(String toStatus, String operatorType, boolean shopLevel) {
         List<Effect> out = new ArrayList<>();
-        boolean off = "offline".equals(toStatus) || "deleted".equals(toStatus) || "risk_control".equals(toStatus);
-        if (!off) {
+        if (!mayHaveEffects(toStatus)) {
             return out;
         }
         if (!shopLevel) {
