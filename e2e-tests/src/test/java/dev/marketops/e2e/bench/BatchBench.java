@@ -195,6 +195,7 @@ class BatchBench {
     private Run run(String type, Path file, String params, int maxSeconds) throws Exception {
         ServiceMeters.Timers batchBefore = meters.timers("batch-operation-service");
         ServiceMeters.Timers listingBefore = meters.timers("listing-service");
+        Map<String, Double> cpuBefore = ServiceMeters.cpuSeconds();
         meters.start();
         long id;
         JsonNode b;
@@ -230,6 +231,8 @@ class BatchBench {
             peaks = meters.stop();
         }
         List<String> stages = new ArrayList<>();
+        stages.add(ServiceMeters.cpuUsed(cpuBefore, ServiceMeters.cpuSeconds()) + String.format(" (of %.1f core-s)",
+                seconds * Runtime.getRuntime().availableProcessors()));
         ServiceMeters.moved(batchBefore, meters.timers("batch-operation-service"), 0.02, 14).forEach(l -> stages.add("batch   " + l));
         ServiceMeters.moved(listingBefore, meters.timers("listing-service"), 0.02, 10).forEach(l -> stages.add("listing " + l));
         return new Run(id, b, seconds, result.body().length, peaks, stages);

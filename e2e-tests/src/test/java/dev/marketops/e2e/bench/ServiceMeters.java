@@ -155,6 +155,79 @@ final class ServiceMeters {
         return Scrape.parse(body);
     }
 
+    /**
+     * CPU seconds (user + system) every process on the machine has used so far, summed per owner:
+     * each service by its pid file, then PostgreSQL (every backend), Kafka, OpenSearch, Keycloak,
+     * the benchmark's own JVM, and the rest. Read before and after a run, the difference says who
+     * used the two cores meanwhile (a backend that exited during the run is not counted).
+     */
+    static Map<String, Double> cpuSeconds() {
+        Map<Long, String> services = new java.util.HashMap<>();
+        SERVICES.keySet().forEach(s -> {
+            Long pid = pid(s);
+            if (pid != null) {
+                services.put(pid, s.replace("-service", ""));
+            }
+        });
+        long self = ProcessHandle.current().pid();
+        Map<String, Double> out = new TreeMap<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks
+                    long pid = Long.parseLong(name);
+                    out.merge(owner(pid, self, services, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), d), seconds,
+                            Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    private static String owner(long pid, long self, Map<Long, String> services, String comm, Path proc) throws IOException {
+        if (services.containsKey(pid)) {
+            return services.get(pid);
+        }
+        if (pid == self) {
+            return "bench";
+        }
+        if (comm.startsWith("postgres")) {
+            return "postgres";
+        }
+        String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return cmd.contains("kafka.Kafka") ? "kafka" : cmd.contains("opensearch") ? "opensearch"
+                : cmd.contains("keycloak") ? "keycloak" : cmd.contains("nginx") ? "nginx" : "other";
+    }
+
+    /** "owner seconds" per owner that used at least 0.05 s between two readings, largest first. */
+    static String cpuUsed(Map<String, Double> before, Map<String, Double> after) {
+        List<Map.Entry<String, Double>> d = new ArrayList<>();
+        after.forEach((k, v) -> {
+            double used = v - before.getOrDefault(k, 0.0);
+            if (used >= 0.05) {
+                d.add(Map.entry(k, used));
+            }
+        });
+        d.sort((x, y) -> Double.compare(y.getValue(), x.getValue()));
+        StringBuilder b = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, Double> e : d) {
+            b.append(String.format("%s %.1f  ", e.getKey(), e.getValue()));
+            total += e.getValue();
+        }
+        return String.format("cpu s (total %.1f): %s", total, b.toString().trim());
+    }
+
     /** Writing 5 to /proc/PID/clear_refs resets VmHWM to the current RSS (Linux 4.0+). */
     private static void resetPeakRss(String service) {
         Long pid = pid(service);
