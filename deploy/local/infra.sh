@@ -93,6 +93,11 @@ ensure_postgres() {
       psql -h 127.0.0.1 -U postgres -qc "create database $db" >/dev/null
     fi
   done
+  # Said, not changed (the server is the machine's): without autovacuum no table gets planner
+  # statistics or a visibility map, which docs/benchmarks.md ("Eighth session") shows costs.
+  if [[ "$(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum' 2>/dev/null)" == off ]]; then
+    log "note: this PostgreSQL runs with autovacuum off (no statistics, no visibility map); benchmark figures depend on it"
+  fi
 }
 
 status_postgres() {
