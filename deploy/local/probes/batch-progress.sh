@@ -2,8 +2,13 @@
 # The batch progress read (GET /batches/{id}, what the console and the SSE stream poll every second)
 # straight at the running fleet's batch-operation-service, with wrk: requests/s, latency, and the
 # service's own CPU per request from /proc (user + system ticks before and after). Start a fleet
-# first (deploy/local/platform.sh up); the sample data's batches will do:
+# first (deploy/local/platform.sh up; its sample data has no batches), upload a small one, e.g.
+#   T=$(deploy/local/platform.sh token admin 1); printf 'item_id,quantity\n1,5\n' > /tmp/s.csv
+#   curl -s -H "Authorization: Bearer $T" -F file=@/tmp/s.csv -F operationType=inventory_update \
+#     http://127.0.0.1:8080/api/batch/batches | jq -r .batch.batchId
+# then
 #   deploy/local/probes/batch-progress.sh BATCH_ID [SECONDS]    (default 15 s, after 10 s warm-up)
+# The JIT takes about a minute of this load to settle: run it a few times and keep the later rounds.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
 apt_install wrk jq
