@@ -1,6 +1,6 @@
 package dev.marketops.listing.grpc;
 
-import dev.marketops.listing.task.ListingTask;
+import dev.marketops.listing.task.TaskReads;
 import dev.marketops.listing.shop.Shops;
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.security.ActorPropagation;
@@ -11,8 +11,7 @@ import dev.marketops.proto.listing.ListingTaskList;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import java.util.HashMap;
-import java.util.List;
+import jakarta.inject.Inject;
 import java.util.Map;
 
 /** Many tasks in one read (batch audit reads a whole chunk's item data with one query). */
@@ -20,6 +19,9 @@ import java.util.Map;
 public class ListingQueriesGrpcService implements ListingQueries {
 
     static final int MAX_TASKS = 2_000;
+
+    @Inject
+    TaskReads reads;
 
     @Override
     @Blocking
@@ -30,17 +32,14 @@ public class ListingQueriesGrpcService implements ListingQueries {
             }
             // for a service acting for a merchant, another shop's tasks are reported missing, like unknown ids
             Long scope = Shops.scopeOf(ActorPropagation.currentOrSystem());
-            List<ListingTask> found = scope == null ? ListingTask.list("taskId in ?1", r.getTaskIdsList())
-                    : ListingTask.list("taskId in ?1 and shopId = ?2", r.getTaskIdsList(), scope);
-            Map<Long, ListingTask> byId = new HashMap<>(found.size() * 2);
-            found.forEach(t -> byId.put(t.taskId, t));
+            Map<Long, TaskReads.Row> byId = reads.byIds(r.getTaskIdsList(), scope);
             ListingTaskList.Builder out = ListingTaskList.newBuilder();
             for (long id : r.getTaskIdsList()) {
-                ListingTask t = byId.get(id);
+                TaskReads.Row t = byId.get(id);
                 if (t == null) {
                     out.addMissingTaskIds(id);
                 } else {
-                    out.addTasks(ListingCommandsGrpcService.toReply(t));
+                    out.addTasks(t.toReply());
                 }
             }
             return out.build();

@@ -47,6 +47,8 @@ public class BatchTransitionService {
     @Inject
     ListingTaskService tasks;
     @Inject
+    TaskReads reads;
+    @Inject
     dev.marketops.listing.metrics.ListingMetrics metrics;
 
     public List<Result> transition(List<Long> taskIds, ListingAction action, List<Long> itemIds, TransitionContext ctx, Long batchId) {
@@ -95,17 +97,15 @@ public class BatchTransitionService {
 
     /** Submission needs the required attributes present and well-formed, as for a single task. */
     private void checkSubmittable(Map<Long, Long> itemOf, Map<Long, Result> refused) {
-        List<ListingTask> found = QuarkusTransaction.requiringNew().call(() ->
-                ListingTask.<ListingTask>list("taskId in ?1", new ArrayList<>(itemOf.keySet())));
-        for (ListingTask t : found) {
+        for (TaskReads.Row t : reads.byIds(itemOf.keySet(), null).values()) {
             ApiProblem p;
             try {
-                p = tasks.submitProblem(t.taskId, t.categoryId, t.itemData);
+                p = tasks.submitProblem(t.taskId(), t.categoryId(), t.itemData());
             } catch (ApiProblem unavailable) { // config-service did not answer: this task fails, the others go on
                 p = unavailable;
             }
             if (p != null) {
-                refused.put(t.taskId, new Result(t.taskId, false, t.status, p.code(), p.getMessage()));
+                refused.put(t.taskId(), new Result(t.taskId(), false, t.status(), p.code(), p.getMessage()));
             }
         }
     }
