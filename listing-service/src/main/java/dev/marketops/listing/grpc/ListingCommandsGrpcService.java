@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketops.listing.task.CreateListingCommand;
 import dev.marketops.listing.task.ListingTask;
+import dev.marketops.listing.task.TaskReads;
 import dev.marketops.listing.task.ListingTaskService;
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.problem.ApiProblem;
@@ -147,17 +148,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
     }
 
     static ListingTaskReply toReply(ListingTask t) {
-        try {
-            return ListingTaskReply.newBuilder().setTaskId(t.taskId).setTaskCode(t.taskCode)
-                    .setCategoryId(t.categoryId).setTitle(t.title).setStatus(t.status).setStatusName(t.state().name())
-                    .setSourceType(t.sourceType).setSourceUserType(t.sourceUserType).setVersion(t.version)
-                    .setItemDataJson(JSON.writeValueAsString(t.itemData))
-                    .setCreatedAt(t.createdAt.toInstant().toEpochMilli())
-                    .setItemId(t.itemId == null ? 0 : t.itemId).setSubStatus(t.subStatus == null ? "" : t.subStatus)
-                    .setBatchId(t.batchId == null ? 0 : t.batchId).setMerchantId(t.merchantId == null ? 0 : t.merchantId).build();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return TaskReads.Row.of(t).toReply();
     }
 
     @Override

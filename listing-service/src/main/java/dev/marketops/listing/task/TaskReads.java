@@ -35,6 +35,18 @@ public class TaskReads {
                       String sourceUserType, long version, String itemDataJson, long createdAtMillis, long itemId,
                       String subStatus, long batchId, long merchantId) {
 
+        /** The same view of a task loaded as an entity (the single-task commands answer with it). */
+        public static Row of(ListingTask t) {
+            try {
+                return new Row(t.taskId, t.taskCode, t.categoryId, t.title, t.status, t.sourceType, t.sourceUserType,
+                        t.version, JSON.writeValueAsString(t.itemData), t.createdAt.toInstant().toEpochMilli(),
+                        t.itemId == null ? 0 : t.itemId, t.subStatus, t.batchId == null ? 0 : t.batchId,
+                        t.merchantId == null ? 0 : t.merchantId);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         public Map<String, Object> itemData() {
             try {
                 return JSON.readValue(itemDataJson, new TypeReference<>() { });
@@ -61,7 +73,7 @@ public class TaskReads {
         }
         String sql = """
                 SELECT task_id, task_code, category_id, title, status, source_type, source_user_type, version,
-                    item_data::text, (extract(epoch FROM created_at) * 1000)::bigint, coalesce(item_id, 0), sub_status,
+                    item_data::text, floor(extract(epoch FROM created_at) * 1000)::bigint, coalesce(item_id, 0), sub_status,
                     coalesce(batch_id, 0), coalesce(merchant_id, 0)
                 FROM listing_task WHERE task_id = ANY(?) AND deleted_at IS NULL AND (?::bigint IS NULL OR shop_id = ?)""";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
