@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketops.search.projection.ItemProjection;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -20,7 +22,10 @@ import java.util.Map;
 import org.apache.http.entity.ContentType;
 import org.apache.http.nio.entity.NStringEntity;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.elasticsearch.client.Cancellable;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.jboss.logging.Logger;
@@ -200,6 +205,40 @@ public class SearchIndex {
     public JsonNode search(ObjectNode query) {
         ensureIndex();
         return perform("POST", "/" + index + "/_search", query.toString());
+    }
+
+    /**
+     * {@link #search} without holding a thread while the engine works: the answer is parsed on the
+     * client's I/O thread. Until the index is known to exist, the check runs on a worker first.
+     */
+    public Uni<JsonNode> searchLater(ObjectNode query) {
+        if (!ready) {
+            return Uni.createFrom().item(() -> search(query)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        String body = query.toString();
+        String path = "/" + index + "/_search";
+        return Uni.createFrom().emitter(emitter -> {
+            Request r = new Request("POST", path);
+            r.setJsonEntity(body);
+            Cancellable call = client.performRequestAsync(r, new ResponseListener() {
+                @Override
+                public void onSuccess(Response response) {
+                    try {
+                        emitter.complete(json.readTree(response.getEntity().getContent()));
+                    } catch (IOException | RuntimeException e) {
+                        emitter.fail(new UncheckedIOException("POST " + path + " failed", e instanceof IOException io ? io : new IOException(e)));
+                    }
+                }
+
+                @Override
+                public void onFailure(Exception e) {
+                    emitter.fail(e instanceof ResponseException re
+                            ? new SearchEngineException(re.getResponse().getStatusLine().getStatusCode(), body(re), re)
+                            : new UncheckedIOException("POST " + path + " failed", e instanceof IOException io ? io : new IOException(e)));
+                }
+            });
+            emitter.onTermination(call::cancel);
+        });
     }
 
     /** Makes the latest writes visible to search now (tests, and a repair's report). */

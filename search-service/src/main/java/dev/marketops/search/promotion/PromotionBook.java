@@ -1,10 +1,13 @@
 package dev.marketops.search.promotion;
 
-import dev.marketops.proto.config.ConfigQueriesGrpc;
 import dev.marketops.proto.config.ListActivePromotionsRequest;
+import dev.marketops.proto.config.MutinyConfigQueriesGrpc;
 import dev.marketops.proto.config.Promotion;
-import io.grpc.StatusRuntimeException;
+import dev.marketops.search.config.KeptValue;
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -26,16 +29,23 @@ public class PromotionBook {
 
     private static final Logger LOG = Logger.getLogger(PromotionBook.class);
 
-    private record Snapshot(List<PromotionPrice.Activity> activities, long expiresAt) {
-    }
+    /** How long a read waits for config-service before it prices with the last list (or none). */
+    private static final Duration ASK = Duration.ofSeconds(5);
 
     @GrpcClient("config")
-    ConfigQueriesGrpc.ConfigQueriesBlockingStub config;
+    MutinyConfigQueriesGrpc.MutinyConfigQueriesStub config;
 
     @ConfigProperty(name = "marketops.search.promotions-ttl", defaultValue = "PT5S")
     Duration ttl;
 
-    private volatile Snapshot current;
+    private KeptValue<List<PromotionPrice.Activity>> kept;
+
+    @PostConstruct
+    void keep() {
+        kept = new KeptValue<>(ttl, () -> config.withDeadlineAfter(ASK.toMillis(), TimeUnit.MILLISECONDS)
+                .listActivePromotions(ListActivePromotionsRequest.getDefaultInstance())
+                .map(r -> r.getPromotionsList().stream().map(PromotionBook::activity).toList()));
+    }
 
     /** userType: the reader's (all / new / vip, checked by {@link #userType}). */
     public Optional<PromotionPrice.Applied> priceOf(long itemId, Collection<Long> categoryPath, long priceCents, String userType) {
@@ -48,7 +58,12 @@ public class PromotionBook {
      * has expired).
      */
     public Pricing pricing(String userType) {
-        return new Pricing(activities(), System.currentTimeMillis(), userType);
+        return pricingLater(userType).await().atMost(ASK.plusSeconds(1));
+    }
+
+    /** {@link #pricing} without blocking the caller's thread (the list is fetched only when it has expired). */
+    public Uni<Pricing> pricingLater(String userType) {
+        return activities().map(list -> new Pricing(list, System.currentTimeMillis(), userType));
     }
 
     /** The promotions and the instant one answer is priced at. */
@@ -69,22 +84,11 @@ public class PromotionBook {
         return raw.trim();
     }
 
-    List<PromotionPrice.Activity> activities() {
-        Snapshot s = current;
-        long now = System.currentTimeMillis();
-        if (s != null && s.expiresAt() > now) {
-            return s.activities();
-        }
-        try {
-            List<PromotionPrice.Activity> fresh = config.withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .listActivePromotions(ListActivePromotionsRequest.getDefaultInstance()).getPromotionsList().stream()
-                    .map(PromotionBook::activity).toList();
-            current = new Snapshot(fresh, now + ttl.toMillis());
-            return fresh;
-        } catch (StatusRuntimeException e) {
-            LOG.warnf("promotions unavailable (%s); %s", e.getStatus().getCode(), s == null ? "none applied" : "keeping the last list");
-            return s == null ? List.of() : s.activities();
-        }
+    Uni<List<PromotionPrice.Activity>> activities() {
+        return kept.get(e -> {
+            LOG.warnf("promotions unavailable (%s); none applied", Status.fromThrowable(e).getCode());
+            return List.of();
+        }, e -> LOG.warnf("promotions unavailable (%s); keeping the last list", Status.fromThrowable(e).getCode()));
     }
 
     private static PromotionPrice.Activity activity(Promotion p) {

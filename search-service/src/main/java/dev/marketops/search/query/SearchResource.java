@@ -64,7 +64,7 @@ public class SearchResource {
 
     @GET
     @Path("search/items")
-    public SearchService.SearchPage items(@QueryParam("categoryId") String categoryId, @QueryParam("status") String status,
+    public io.smallrye.mutiny.Uni<SearchService.SearchPage> items(@QueryParam("categoryId") String categoryId, @QueryParam("status") String status,
                                           @QueryParam("sourceType") String sourceType, @QueryParam("shopId") String shopId,
                                           @QueryParam("merchantId") String merchantId,
                                           @QueryParam("priceMin") String priceMin, @QueryParam("priceMax") String priceMax,

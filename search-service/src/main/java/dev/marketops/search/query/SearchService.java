@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.search.index.SearchIndex;
 import dev.marketops.search.projection.ItemProjection;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The product list and its facets over the search index. */
 @ApplicationScoped
@@ -49,9 +51,17 @@ public class SearchService {
     @Inject
     dev.marketops.search.promotion.PromotionBook promotions;
 
-    /** userType: whose promotional prices the hits show (PromotionBook.userType). */
-    public SearchPage items(SearchCriteria c, String userType) {
-        return page(c, null, userType, true);
+    /**
+     * userType: whose promotional prices the hits show (PromotionBook.userType). No thread waits:
+     * the engine's query and (when the kept list has expired) the promotions are asked at once.
+     */
+    public Uni<SearchPage> items(SearchCriteria c, String userType) {
+        Uni<Map<String, Integer>> ranking = c.sortField().equals("tag_priority") ? tagPriorities.later() : Uni.createFrom().item(Map.of());
+        return ranking.chain(ranks -> {
+            Uni<JsonNode> answer = index.searchLater(SearchQueries.itemsRequest(json, c, ranks, null))
+                    .onFailure().transform(SearchService::problem);
+            return Uni.combine().all().unis(answer, promotions.pricingLater(userType)).asTuple();
+        }).map(t -> page(c, t.getItem1(), t.getItem2()));
     }
 
     /**
@@ -59,15 +69,18 @@ public class SearchService {
      * promotional prices (an export carries the list price, which is what a price sheet sets).
      */
     public SearchPage exportPage(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
-        return page(c, onlyItemIds, null, false);
+        return page(c, onlyItemIds);
     }
 
-    private SearchPage page(SearchCriteria c, java.util.Collection<Long> onlyItemIds, String userType, boolean priced) {
-        JsonNode answer = run(SearchQueries.itemsRequest(json, c,
-                c.sortField().equals("tag_priority") ? tagPriorities.current() : java.util.Map.of(), onlyItemIds));
+    private SearchPage page(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
+        return page(c, run(SearchQueries.itemsRequest(json, c,
+                c.sortField().equals("tag_priority") ? tagPriorities.current() : Map.of(), onlyItemIds)), null);
+    }
+
+    /** pricing: null for list prices only. */
+    private SearchPage page(SearchCriteria c, JsonNode answer, dev.marketops.search.promotion.PromotionBook.Pricing pricing) {
         List<ItemHit> items = new ArrayList<>();
         JsonNode last = null;
-        dev.marketops.search.promotion.PromotionBook.Pricing pricing = priced ? promotions.pricing(userType) : null;
         for (JsonNode hit : answer.path("hits").path("hits")) {
             items.add(hit(hit.path("_source"), pricing));
             last = hit;
@@ -92,14 +105,22 @@ public class SearchService {
     private JsonNode run(com.fasterxml.jackson.databind.node.ObjectNode request) {
         try {
             return index.search(request);
-        } catch (SearchIndex.SearchEngineException e) {
-            if (e.status >= 400 && e.status < 500) {
-                throw ApiProblem.badRequest("INVALID_QUERY", "the search engine refused the query: " + e.getMessage());
-            }
-            throw ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + e.getMessage());
-        } catch (UncheckedIOException e) {
-            throw ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw problem(e);
         }
+    }
+
+    /** What the caller is told when the engine refuses or does not answer (other failures pass as they are). */
+    private static RuntimeException problem(Throwable e) {
+        if (e instanceof SearchIndex.SearchEngineException se) {
+            return se.status >= 400 && se.status < 500
+                    ? ApiProblem.badRequest("INVALID_QUERY", "the search engine refused the query: " + se.getMessage())
+                    : ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + se.getMessage());
+        }
+        if (e instanceof UncheckedIOException) {
+            return ApiProblem.unavailable("SEARCH_UNAVAILABLE", "the search engine did not answer: " + e.getMessage());
+        }
+        return e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
 
     private static List<Count> buckets(JsonNode agg) {

@@ -1,11 +1,14 @@
 package dev.marketops.search.query;
 
-import dev.marketops.proto.config.ConfigQueriesGrpc;
-import dev.marketops.proto.config.ListTagsRequest;
-import dev.marketops.proto.config.Tag;
 import dev.marketops.platform.problem.ApiProblem;
-import io.grpc.StatusRuntimeException;
+import dev.marketops.proto.config.ListTagsRequest;
+import dev.marketops.proto.config.MutinyConfigQueriesGrpc;
+import dev.marketops.proto.config.Tag;
+import dev.marketops.search.config.KeptValue;
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,40 +19,40 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The priority of every active tag (config-service's tag table, main seed 4.6.2), for ranking search
  * hits by their best tag. Kept for {@code marketops.search.tag-priorities-ttl}: ranking is applied
- * at query time, so a changed priority needs no reindexing.
+ * at query time, so a changed priority needs no reindexing. An older ranking beats no answer.
  */
 @ApplicationScoped
 public class TagPriorities {
 
-    private record Snapshot(Map<String, Integer> priorities, long expiresAt) {
-    }
-
     @GrpcClient("config")
-    ConfigQueriesGrpc.ConfigQueriesBlockingStub config;
+    MutinyConfigQueriesGrpc.MutinyConfigQueriesStub config;
 
     @ConfigProperty(name = "marketops.search.tag-priorities-ttl", defaultValue = "PT30S")
     Duration ttl;
 
-    private volatile Snapshot current;
+    private KeptValue<Map<String, Integer>> kept;
+
+    @PostConstruct
+    void keep() {
+        kept = new KeptValue<>(ttl, () -> config.withDeadlineAfter(5, TimeUnit.SECONDS).listTags(ListTagsRequest.getDefaultInstance())
+                .map(r -> {
+                    Map<String, Integer> fresh = new HashMap<>();
+                    for (Tag t : r.getTagsList()) {
+                        fresh.put(t.getTagCode(), t.getPriority());
+                    }
+                    return Map.copyOf(fresh);
+                }));
+    }
+
+    /** Fails with CONFIG_UNAVAILABLE when config-service cannot be asked and there is no earlier ranking. */
+    public Uni<Map<String, Integer>> later() {
+        return kept.get(e -> {
+            throw ApiProblem.unavailable("CONFIG_UNAVAILABLE", "config-service could not list tags: " + Status.fromThrowable(e).getCode());
+        }, e -> {
+        });
+    }
 
     public Map<String, Integer> current() {
-        Snapshot s = current;
-        long now = System.currentTimeMillis();
-        if (s != null && s.expiresAt() > now) {
-            return s.priorities();
-        }
-        try {
-            Map<String, Integer> fresh = new HashMap<>();
-            for (Tag t : config.withDeadlineAfter(5, TimeUnit.SECONDS).listTags(ListTagsRequest.getDefaultInstance()).getTagsList()) {
-                fresh.put(t.getTagCode(), t.getPriority());
-            }
-            current = new Snapshot(Map.copyOf(fresh), now + ttl.toMillis());
-            return current.priorities();
-        } catch (StatusRuntimeException e) {
-            if (s != null) {
-                return s.priorities(); // an older ranking beats no answer
-            }
-            throw ApiProblem.unavailable("CONFIG_UNAVAILABLE", "config-service could not list tags: " + e.getStatus().getCode());
-        }
+        return later().await().atMost(Duration.ofSeconds(6));
     }
 }
