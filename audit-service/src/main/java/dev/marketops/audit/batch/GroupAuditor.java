@@ -9,6 +9,7 @@ import dev.marketops.proto.listing.ListingTaskReply;
 import dev.marketops.validation.ListingValidator;
 import dev.marketops.validation.ValidationResult;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import org.jboss.logging.Logger;
  * are read with one call; each is decided by its category x source strategy (skip approves,
  * fast track and auto run the validation engine and approve or reject with its findings,
  * manual queues the task for an auditor); the decisions are applied with one TransitionMany per
- * (action, strategy, reason) and logged with multi-row statements, in the caller's transaction.
+ * (action, strategy, reason) and logged with multi-row statements: each applied group at once in a
+ * transaction of its own, the manual queue in the caller's transaction.
  *
  * <p>A submission names the version it was made at (single submissions do): a task that moved on
  * since (withdrawn, submitted again) is not decided for it, neither when read nor when moved.
@@ -96,19 +98,29 @@ public class GroupAuditor {
                 groups.computeIfAbsent(List.of(d.action(), d.strategy().wire(), d.reason()), k -> new ArrayList<>()).add(d);
             }
         }
+        List<Decision> queuedNow = List.copyOf(done);
         for (Map.Entry<List<String>, List<Decision>> g : groups.entrySet()) {
             List<Long> ids = g.getValue().stream().map(d -> d.task().getTaskId()).toList();
             List<Long> versions = expected.isEmpty() ? List.of() : g.getValue().stream().map(d -> d.task().getVersion()).toList();
             Set<Long> moved = listing.transitionMany(ids, versions, g.getKey().get(0), g.getKey().get(1), g.getKey().get(2), batchId);
+            List<Decision> applied = new ArrayList<>(moved.size());
             for (Decision d : g.getValue()) {
                 if (moved.contains(d.task().getTaskId())) {
-                    done.add(d);
+                    applied.add(d);
                 } else {
                     movedOn++; // it moved between the read and the decision: the decision is not applied, nor logged
                 }
             }
+            // Logged at once, in a transaction of its own: these tasks have moved in listing-service.
+            // A later group's failure rolls the caller's transaction back and the poll is delivered
+            // again, and that retry finds these tasks decided already and skips them, so a log
+            // written with the caller's transaction would be lost with it.
+            int ms = (int) ((System.nanoTime() - started) / 1_000_000);
+            QuarkusTransaction.requiringNew().run(() -> writer.record(applied, ms));
+            done.addAll(applied);
         }
-        writer.record(done, (int) ((System.nanoTime() - started) / 1_000_000));
+        // The manual queue is written here only: undone with the caller, its tasks are decided again.
+        writer.record(queuedNow, (int) ((System.nanoTime() - started) / 1_000_000));
         for (Decision d : done) {
             meters.counter("marketops_audit_decisions_total", "strategy", d.strategy().wire(), "action", d.action()).increment();
             auditMetrics.decided(d.task().getSourceType(), d.strategy().wire(), d.task().getCategoryId());

@@ -181,7 +181,11 @@ public class ListingUploadWorker extends BatchWorker {
         for (int k = 0; k < chunk.items().size(); k++) {
             ClaimedItem i = chunk.items().get(k);
             CreateTaskResult r = k < created.getResultsCount() ? created.getResults(k) : null;
-            if (r == null || r.getTaskId() == 0) {
+            if (r != null && r.getTaskId() == 0 && r.getRetryable()) {
+                // a peer of listing-service did not answer (config-service, on a loaded machine): the row is
+                // tried again later with the same request id, not failed for good
+                out.add(ItemOutcome.retry(i.rowNo(), r.getErrorCode(), r.getErrorMessage()));
+            } else if (r == null || r.getTaskId() == 0) {
                 out.add(ItemOutcome.failed(i.rowNo(), r == null ? "NO_RESULT" : r.getErrorCode(),
                         r == null ? null : CatalogueItemWorker.emptyToNull(r.getErrorField()),
                         r == null ? "no result" : r.getErrorMessage()));
@@ -219,6 +223,9 @@ public class ListingUploadWorker extends BatchWorker {
             } else if (r != null && (r.getOk() || (earlier && r.getStatus() > DRAFT))) {
                 out.add(new ItemOutcome(i.rowNo(), ItemOutcome.Kind.AWAITING, taskId, null, after, null, null, null));
                 parsed.add(taskId);
+            } else if (r != null && r.getRetryable()) {
+                // its draft stays; the retry gets it back by request id (replayed) and submits it again
+                out.add(ItemOutcome.retry(i.rowNo(), r.getErrorCode(), r.getErrorMessage()).withTarget(taskId));
             } else {
                 out.add(ItemOutcome.failed(i.rowNo(), r == null ? "NO_RESULT" : r.getErrorCode(), null,
                         r == null ? "no submit result" : r.getErrorMessage()).withTarget(taskId));

@@ -75,7 +75,8 @@ public class ListingCommandsGrpcService implements ListingCommands {
                 if (res.error() != null) {
                     failed++;
                     b.setErrorCode(res.error().code()).setErrorMessage(res.error().getMessage())
-                            .setErrorField(String.valueOf(res.error().extensions().getOrDefault("field", "")));
+                            .setErrorField(String.valueOf(res.error().extensions().getOrDefault("field", "")))
+                            .setRetryable(res.error().status() == 503);
                 } else {
                     b.setTaskId(res.taskId()).setTaskCode(res.taskCode());
                 }
@@ -166,7 +167,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
             for (BatchTransitionService.Result res : batchTransitions.transition(r.getTaskIdsList(), action, r.getItemIdsList(),
                     r.getExpectedVersionsList(), ctx, r.getBatchId() == 0 ? null : r.getBatchId())) {
                 out.addResults(TransitionResult.newBuilder().setTaskId(res.taskId()).setOk(res.ok()).setStatus(res.status())
-                        .setErrorCode(res.errorCode()).setErrorMessage(res.errorMessage()));
+                        .setErrorCode(res.errorCode()).setErrorMessage(res.errorMessage()).setRetryable(res.retryable()));
                 ok += res.ok() ? 1 : 0;
             }
             return out.setSucceeded(ok).setFailed(r.getTaskIdsCount() - ok).build();

@@ -32,7 +32,11 @@ public class BatchTransitionService {
     public static final int MAX_TASKS = 2000;
     public static final int ANNOUNCE_CHUNK = 1000;
 
-    public record Result(long taskId, boolean ok, int status, String errorCode, String errorMessage) {
+    /** retryable: refused for a transient reason (a peer did not answer), so the same call may succeed later. */
+    public record Result(long taskId, boolean ok, int status, String errorCode, String errorMessage, boolean retryable) {
+        Result(long taskId, boolean ok, int status, String errorCode, String errorMessage) {
+            this(taskId, ok, status, errorCode, errorMessage, false);
+        }
     }
 
     private record Moved(long taskId, int from, int to, long version, String taskCode, long categoryId, long batchId,
@@ -105,7 +109,7 @@ public class BatchTransitionService {
                 p = unavailable;
             }
             if (p != null) {
-                refused.put(t.taskId(), new Result(t.taskId(), false, t.status(), p.code(), p.getMessage()));
+                refused.put(t.taskId(), new Result(t.taskId(), false, t.status(), p.code(), p.getMessage(), p.status() == 503));
             }
         }
     }
