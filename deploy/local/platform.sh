@@ -17,6 +17,8 @@
 #   platform.sh service-token CLIENT a client-credentials token (svc-listing, supplier-hotel, ...)
 #
 # MARKETOPS_DB_NAME chooses the database the services use (default marketops).
+# MARKETOPS_REPLICAS="listing-service batch-operation-service" starts a second instance of each named
+# service (NAME-2, on its HTTP and gRPC ports + 200); see replicas() below.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
@@ -39,6 +41,40 @@ MVN=(mvn -B -Dstyle.color=never)
 KC_URL=http://127.0.0.1:8180
 KC_REALM_URL=$KC_URL/realms/marketops
 KC_SECRETS="$MARKETOPS_HOME/keycloak/secrets.env" # written by infra.sh on Keycloak's first start
+
+# A second instance of each service named in MARKETOPS_REPLICAS, as name-2:http+200:grpc+200
+# (listing-service-2:8281:9281, management 7281; Keycloak holds 8181). Both share the schema, the
+# consumer groups and the advisory locks, as two pods of one Deployment do. gRPC callers reach both through a static
+# Stork list, round robin per call (stork_opts); REST through the gateway still reaches the first.
+replicas() {
+  local s name
+  for s in "${SERVICES[@]}"; do
+    name=$(svc_name "$s")
+    [[ " ${MARKETOPS_REPLICAS:-} " == *" $name "* ]] || continue
+    echo "$name-2:$(($(svc_http "$s") + 200)):$(($(svc_grpc "$s") + 200))"
+  done
+}
+
+# Every instance to start: the services, then their replicas.
+instances() {
+  printf '%s\n' "${SERVICES[@]}"
+  replicas
+}
+
+# The module an instance runs (listing-service-2 runs listing-service).
+svc_module() { local n=${1%%:*}; echo "${n%-2}"; }
+
+# gRPC client settings for every instance when listing-service has a replica: the clients that
+# call it ("listing", and "catalog" for its catalogue commands) resolve it through Stork.
+stork_opts() {
+  [[ " ${MARKETOPS_REPLICAS:-} " == *" listing-service "* ]] || return 0
+  local c
+  for c in listing catalog; do
+    echo "-Dquarkus.grpc.clients.$c.host=listing-service -Dquarkus.grpc.clients.$c.name-resolver=stork"
+  done
+  echo "-Dquarkus.stork.listing-service.service-discovery.type=static"
+  echo "-Dquarkus.stork.listing-service.service-discovery.address-list=127.0.0.1:9081,127.0.0.1:9281"
+}
 
 svc_name() { echo "${1%%:*}"; }
 svc_http() { local r=${1#*:}; echo "${r%%:*}"; }
@@ -132,22 +168,23 @@ jfr_opts() {
 }
 
 start_services() {
-  local s name client deadline
+  local s name client deadline all
   # Suppliers' pull credentials (secret:<name> references) are files here, as a mounted Secret in a cluster.
   mkdir -p "$MARKETOPS_HOME/supplier-secrets" && chmod 700 "$MARKETOPS_HOME/supplier-secrets"
-  for s in "${SERVICES[@]}"; do
+  mapfile -t all < <(instances)
+  for s in "${all[@]}"; do
     name=$(svc_name "$s")
     if is_running "$SVC_DIR/$name.pid"; then
       continue
     fi
     tcp_open 127.0.0.1 "$(svc_http "$s")" && die "port $(svc_http "$s") for $name is taken by another process"
-    client="svc-$(gateway_prefix "$name")"
+    client="svc-$(gateway_prefix "$(svc_module "$s")")"
     # Small heaps and SerialGC: eight JVMs share two cores and a laptop's memory.
     # Tokens are verified against the local Keycloak; the service's own client secret goes
     # through the environment, never the command line (ps shows that to everyone).
     MARKETOPS_SERVICE_CLIENT_SECRET="$(client_secret "$client")" \
       start_bg "$name" "$SVC_DIR/$name.pid" "$SVC_DIR/$name.log" \
-      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC $(jfr_opts "$name") \
+      "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:+UseSerialGC $(jfr_opts "$name") $(stork_opts) \
       -Dquarkus.http.port="$(svc_http "$s")" -Dquarkus.grpc.server.port="$(svc_grpc "$s")" \
       -Dquarkus.management.port="$(svc_mgmt "$s")" \
       -Dquarkus.http.host=127.0.0.1 -Dquarkus.grpc.server.host=127.0.0.1 -Dquarkus.management.host=127.0.0.1 \
@@ -157,9 +194,9 @@ start_services() {
       -Dmarketops.service.client-id="$client" \
       -Dmarketops.homepage.static-dir="$MARKETOPS_HOME/static/config" \
       -Dmarketops.supplier.credentials.secrets-dir="$MARKETOPS_HOME/supplier-secrets" \
-      -jar "$REPO_ROOT/$name/target/quarkus-app/quarkus-run.jar"
+      -jar "$REPO_ROOT/$(svc_module "$s")/target/quarkus-app/quarkus-run.jar"
   done
-  for s in "${SERVICES[@]}"; do
+  for s in "${all[@]}"; do
     name=$(svc_name "$s")
     deadline=$((SECONDS + 120))
     until svc_ready "$s"; do
@@ -176,13 +213,14 @@ start_services() {
 stop_services() {
   local s
   for s in "${SERVICES[@]}"; do
+    stop_pidfile "$SVC_DIR/$(svc_name "$s")-2.pid" # a replica started earlier, with or without MARKETOPS_REPLICAS now
     stop_pidfile "$SVC_DIR/$(svc_name "$s").pid"
   done
 }
 
 services_status() {
   local s name state rc=0
-  for s in "${SERVICES[@]}"; do
+  for s in $(instances); do
     name=$(svc_name "$s")
     if curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$(svc_mgmt "$s")/q/health" 2>/dev/null ||
       curl -fsS -o /dev/null --max-time 3 "$GATEWAY/api/$(gateway_prefix "$name")/q/health" 2>/dev/null; then
@@ -261,7 +299,7 @@ MSG
 # NAME=MANAGEMENT_PORT of every service: what the local Prometheus scrapes.
 prometheus_targets() {
   local s
-  for s in "${SERVICES[@]}"; do
+  for s in $(instances); do
     echo "$(svc_name "$s")=$(svc_mgmt "$s")"
   done
 }

@@ -37,6 +37,10 @@ final class ServiceMeters {
         SERVICES.put("supplier-sync-service", 7085);
         SERVICES.put("maintenance-service", 7087);
         SERVICES.put("search-service", 7088);
+        // The second instances platform.sh starts with MARKETOPS_REPLICAS (HTTP port + 200); absent ones answer nothing.
+        for (var e : List.copyOf(SERVICES.entrySet())) {
+            SERVICES.put(e.getKey() + "-2", e.getValue() + 200);
+        }
     }
 
     static final Path PIDS = Path.of(System.getProperty("bench.services-dir", "../.local/services"));
@@ -49,14 +53,17 @@ final class ServiceMeters {
     record Timers(Map<String, double[]> series) {
     }
 
+    /** The service's timers, summed over its instances (its replica's too, when one runs). */
     Timers timers(String service) {
         Map<String, double[]> out = new TreeMap<>();
-        for (Scrape.Sample m : scrape(SERVICES.get(service)).samples()) {
-            String name = m.name();
-            int field = name.endsWith("_seconds_sum") ? 0 : name.endsWith("_seconds_count") ? 1 : -1;
-            if (field >= 0) {
-                String stem = name.substring(0, name.lastIndexOf('_'));
-                out.computeIfAbsent(stem + labels(m.labels()), k -> new double[2])[field] = m.value();
+        for (String instance : List.of(service, service + "-2")) {
+            for (Scrape.Sample m : scrape(SERVICES.get(instance)).samples()) {
+                String name = m.name();
+                int field = name.endsWith("_seconds_sum") ? 0 : name.endsWith("_seconds_count") ? 1 : -1;
+                if (field >= 0) {
+                    String stem = name.substring(0, name.lastIndexOf('_'));
+                    out.computeIfAbsent(stem + labels(m.labels()), k -> new double[2])[field] += m.value();
+                }
             }
         }
         return new Timers(out);
