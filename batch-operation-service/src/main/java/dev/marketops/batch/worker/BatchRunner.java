@@ -315,14 +315,16 @@ public class BatchRunner {
             OffsetDateTime since;
             OffsetDateTime now;
             int retries;
+            String waitingFor;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT waiting_since, outage_retries, now() FROM operation_batch_task WHERE batch_id = ? FOR UPDATE")) {
+                    "SELECT waiting_since, outage_retries, now(), waiting_for FROM operation_batch_task WHERE batch_id = ? FOR UPDATE")) {
                 ps.setLong(1, b.batchId());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     since = rs.getObject(1, OffsetDateTime.class);
                     retries = rs.getInt(2);
                     now = rs.getObject(3, OffsetDateTime.class);
+                    waitingFor = rs.getString(4);
                 }
             }
             boolean first = since == null;
@@ -337,34 +339,40 @@ public class BatchRunner {
                 bump(c, b.batchId(), "failed_count = failed_count + " + n
                         + ", applied_count = applied_count + " + n
                         + ", processing_count = greatest(0, processing_count - " + n + ")"
-                        + ", waiting_for = " + quote("gave up waiting for " + worker.owningService() + " (" + outage.code()
+                        + ", waiting_for = " + quote(GAVE_UP + worker.owningService() + " (" + outage.code()
                         + ") after " + waited.toSeconds() + " s"));
-                BatchHistory.add(c, b.batchId(), "outage_budget_used", null, null, rows.size(), message);
+                // Once per outage: every chunk claimed meanwhile (other loops, replicas) gives up after the first.
+                if (waitingFor == null || !waitingFor.startsWith(GAVE_UP)) {
+                    BatchHistory.add(c, b.batchId(), "outage_budget_used", null, null, rows.size(), message);
+                }
                 return true;
             }
             java.time.Duration pause = outages.backoff(retries);
             int n = items.release(c, b.batchId(), b.createdAt(), rows, claimed.stream().map(ClaimedItem::attempts).toList(),
                     pause.toMillis(), code, "waiting for " + worker.owningService() + ": " + outage.description());
-            String waitingFor = worker.owningService() + " " + outage.code() + " (" + outage.description() + "); next try in "
+            String waiting = worker.owningService() + " " + outage.code() + " (" + outage.description() + "); next try in "
                     + pause.toMillis() + " ms; waiting since " + began + ", budget " + outages.budget().toSeconds() + " s";
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE operation_batch_task SET waiting_for = ?, waiting_since = coalesce(waiting_since, now()),
                            outage_retries = outage_retries + 1, processing_count = greatest(0, processing_count - ?),
                            updated_at = now(), version = version + 1
                     WHERE batch_id = ?""")) {
-                ps.setString(1, waitingFor);
+                ps.setString(1, waiting);
                 ps.setInt(2, n);
                 ps.setLong(3, b.batchId());
                 ps.executeUpdate();
             }
             if (first) {
-                BatchHistory.add(c, b.batchId(), "outage_started", null, null, rows.size(), waitingFor);
+                BatchHistory.add(c, b.batchId(), "outage_started", null, null, rows.size(), waiting);
             }
             return false;
         });
         meters.counter("marketops_batch_outage_chunks_total", "operation", b.operationType(), "outcome",
                 gaveUp ? "failed" : "released").increment();
     }
+
+    /** How waiting_for begins once a batch gave up on an outage (until a resume or the service's return clears it). */
+    private static final String GAVE_UP = "gave up waiting for ";
 
     private static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
