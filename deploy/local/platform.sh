@@ -18,7 +18,7 @@
 #
 # MARKETOPS_DB_NAME chooses the database the services use (default marketops).
 # MARKETOPS_REPLICAS="listing-service batch-operation-service" starts a second instance of each named
-# service (NAME-2, on its HTTP and gRPC ports + 200); see replicas() below.
+# service (NAME-2, on its HTTP and gRPC ports + REPLICA_OFFSET, 200); see replicas() below.
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
@@ -42,16 +42,18 @@ KC_URL=http://127.0.0.1:8180
 KC_REALM_URL=$KC_URL/realms/marketops
 KC_SECRETS="$MARKETOPS_HOME/keycloak/secrets.env" # written by infra.sh on Keycloak's first start
 
-# A second instance of each service named in MARKETOPS_REPLICAS, as name-2:http+200:grpc+200
-# (listing-service-2:8281:9281, management 7281; Keycloak holds 8181). Both share the schema, the
-# consumer groups and the advisory locks, as two pods of one Deployment do. gRPC callers reach both through a static
-# Stork list, round robin per call (stork_opts); REST through the gateway still reaches the first.
+# A second instance of each service named in MARKETOPS_REPLICAS, as name-2 on the ports +
+# REPLICA_OFFSET (listing-service-2:8281:9281, management 7281; Keycloak holds 8181). Both share
+# the schema, the consumer groups and the advisory locks, as two pods of one Deployment do. gRPC
+# callers reach both through a static Stork list, round robin per call (stork_opts); REST through
+# the gateway still reaches the first.
+REPLICA_OFFSET=200 # e2e-tests ServiceMeters looks for the replicas' management ports there too
 replicas() {
   local s name
   for s in "${SERVICES[@]}"; do
     name=$(svc_name "$s")
     [[ " ${MARKETOPS_REPLICAS:-} " == *" $name "* ]] || continue
-    echo "$name-2:$(($(svc_http "$s") + 200)):$(($(svc_grpc "$s") + 200))"
+    echo "$name-2:$(($(svc_http "$s") + REPLICA_OFFSET)):$(($(svc_grpc "$s") + REPLICA_OFFSET))"
   done
 }
 
@@ -68,12 +70,15 @@ svc_module() { local n=${1%%:*}; echo "${n%-2}"; }
 # call it ("listing", and "catalog" for its catalogue commands) resolve it through Stork.
 stork_opts() {
   [[ " ${MARKETOPS_REPLICAS:-} " == *" listing-service "* ]] || return 0
-  local c
+  local c s grpc
+  for s in "${SERVICES[@]}"; do
+    [[ $(svc_name "$s") == listing-service ]] && grpc=$(svc_grpc "$s")
+  done
   for c in listing catalog; do
     echo "-Dquarkus.grpc.clients.$c.host=listing-service -Dquarkus.grpc.clients.$c.name-resolver=stork"
   done
   echo "-Dquarkus.stork.listing-service.service-discovery.type=static"
-  echo "-Dquarkus.stork.listing-service.service-discovery.address-list=127.0.0.1:9081,127.0.0.1:9281"
+  echo "-Dquarkus.stork.listing-service.service-discovery.address-list=127.0.0.1:$grpc,127.0.0.1:$((grpc + REPLICA_OFFSET))"
 }
 
 svc_name() { echo "${1%%:*}"; }

@@ -37,7 +37,7 @@ final class ServiceMeters {
         SERVICES.put("supplier-sync-service", 7085);
         SERVICES.put("maintenance-service", 7087);
         SERVICES.put("search-service", 7088);
-        // The second instances platform.sh starts with MARKETOPS_REPLICAS (HTTP port + 200); absent ones answer nothing.
+        // The second instances platform.sh starts with MARKETOPS_REPLICAS (ports + its REPLICA_OFFSET, 200); absent ones answer nothing.
         for (var e : List.copyOf(SERVICES.entrySet())) {
             SERVICES.put(e.getKey() + "-2", e.getValue() + 200);
         }

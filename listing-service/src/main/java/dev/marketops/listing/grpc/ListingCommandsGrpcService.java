@@ -76,7 +76,7 @@ public class ListingCommandsGrpcService implements ListingCommands {
                     failed++;
                     b.setErrorCode(res.error().code()).setErrorMessage(res.error().getMessage())
                             .setErrorField(String.valueOf(res.error().extensions().getOrDefault("field", "")))
-                            .setRetryable(res.error().status() == 503);
+                            .setRetryable(res.error().isTransient());
                 } else {
                     b.setTaskId(res.taskId()).setTaskCode(res.taskCode());
                 }

@@ -109,7 +109,7 @@ public class BatchTransitionService {
                 p = unavailable;
             }
             if (p != null) {
-                refused.put(t.taskId(), new Result(t.taskId(), false, t.status(), p.code(), p.getMessage(), p.status() == 503));
+                refused.put(t.taskId(), new Result(t.taskId(), false, t.status(), p.code(), p.getMessage(), p.isTransient()));
             }
         }
     }

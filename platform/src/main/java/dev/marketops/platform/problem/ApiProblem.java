@@ -48,6 +48,11 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(503, code, "Dependency unavailable", detail);
     }
 
+    /** A dependency did not answer ({@link #unavailable}): the same request may succeed later. */
+    public boolean isTransient() {
+        return status == 503;
+    }
+
     public ApiProblem with(String key, Object value) {
         extensions.put(key, value);
         return this;

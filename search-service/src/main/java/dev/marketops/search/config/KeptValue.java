@@ -2,6 +2,7 @@ package dev.marketops.search.config;
 
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,7 +29,7 @@ public final class KeptValue<T> {
      * The value. A failed fetch answers the last value, or {@code withoutValue} of the failure when
      * there has been none (which may throw, to fail the read).
      */
-    public Uni<T> get(Function<Throwable, T> withoutValue, java.util.function.Consumer<Throwable> onKept) {
+    public Uni<T> get(Function<Throwable, T> withoutValue, Consumer<Throwable> onKept) {
         Snapshot<T> s = current;
         long now = System.currentTimeMillis();
         if (s != null && s.expiresAt() > now) {

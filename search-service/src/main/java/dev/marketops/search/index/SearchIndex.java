@@ -215,26 +215,22 @@ public class SearchIndex {
         if (!ready) {
             return Uni.createFrom().item(() -> search(query)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
-        String body = query.toString();
         String path = "/" + index + "/_search";
+        Request r = request("POST", path, query.toString());
         return Uni.createFrom().emitter(emitter -> {
-            Request r = new Request("POST", path);
-            r.setJsonEntity(body);
             Cancellable call = client.performRequestAsync(r, new ResponseListener() {
                 @Override
                 public void onSuccess(Response response) {
                     try {
                         emitter.complete(json.readTree(response.getEntity().getContent()));
                     } catch (IOException | RuntimeException e) {
-                        emitter.fail(new UncheckedIOException("POST " + path + " failed", e instanceof IOException io ? io : new IOException(e)));
+                        emitter.fail(failure("POST", path, e));
                     }
                 }
 
                 @Override
                 public void onFailure(Exception e) {
-                    emitter.fail(e instanceof ResponseException re
-                            ? new SearchEngineException(re.getResponse().getStatusLine().getStatusCode(), body(re), re)
-                            : new UncheckedIOException("POST " + path + " failed", e instanceof IOException io ? io : new IOException(e)));
+                    emitter.fail(failure("POST", path, e));
                 }
             });
             emitter.onTermination(call::cancel);
@@ -290,17 +286,27 @@ public class SearchIndex {
     }
 
     private JsonNode perform(String method, String path, String body) {
+        try {
+            return json.readTree(client.performRequest(request(method, path, body)).getEntity().getContent());
+        } catch (IOException e) {
+            throw failure(method, path, e);
+        }
+    }
+
+    private static Request request(String method, String path, String body) {
         Request r = new Request(method, path);
         if (body != null) {
             r.setJsonEntity(body);
         }
-        try {
-            return json.readTree(client.performRequest(r).getEntity().getContent());
-        } catch (ResponseException e) {
-            throw new SearchEngineException(e.getResponse().getStatusLine().getStatusCode(), body(e), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
+        return r;
+    }
+
+    /** The engine's refusal (its status and error body), or the request's failure to get an answer. */
+    private static RuntimeException failure(String method, String path, Exception e) {
+        if (e instanceof ResponseException re) {
+            return new SearchEngineException(re.getResponse().getStatusLine().getStatusCode(), body(re), re);
         }
+        return new UncheckedIOException(method + " " + path + " failed", e instanceof IOException io ? io : new IOException(e));
     }
 
     private static String body(ResponseException e) {

@@ -69,10 +69,6 @@ public class SearchService {
      * promotional prices (an export carries the list price, which is what a price sheet sets).
      */
     public SearchPage exportPage(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
-        return page(c, onlyItemIds);
-    }
-
-    private SearchPage page(SearchCriteria c, java.util.Collection<Long> onlyItemIds) {
         return page(c, run(SearchQueries.itemsRequest(json, c,
                 c.sortField().equals("tag_priority") ? tagPriorities.current() : Map.of(), onlyItemIds)), null);
     }
