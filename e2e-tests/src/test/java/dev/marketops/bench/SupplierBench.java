@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Supplier benchmark against the running fleet (deploy/local/platform.sh bench -Dtest=SupplierBench):
  * (1) push one movie session at a time over gRPC as supplier-cinema -> ONLINE and findable in
- * search (polled every 5 ms), p50/p99 over bench.sessions (default 200);
+ * search (polled every 5 ms), p50/p99 over bench.sessions (default 200) after bench.warmup (default 50) sessions that
+ * warm the fleet up, with each stage from the state history;
  * (2) a 1,000-record pull from a change API on loopback -> every room ONLINE;
  * (3) sustained push throughput: bench.updates (default 10,000) price/stock updates of the
  * sessions from (1) in one stream, until the last ack (each ack is after the catalogue applied it).
@@ -53,15 +54,24 @@ class SupplierBench {
         int n = Integer.getInteger("bench.sessions", 200);
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
-        // (1) push -> ONLINE and searchable
+        // (1) push -> ONLINE and searchable; the first bench.warmup sessions warm the fleet's JIT and are reported apart
+        int warm = Integer.getInteger("bench.warmup", 50);
         long[] lat = new long[n];
+        long[] pushedAt = new long[warm + n], ackedAt = new long[warm + n], foundAt = new long[warm + n];
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        List<String> all = new ArrayList<>();
+        for (int i = -warm; i < n; i++) {
             String token = "sb" + run + "x" + i;
             String ext = "BENCH-" + token;
-            ids.add(ext);
+            if (i >= 0) {
+                ids.add(ext);
+            }
+            all.add(ext);
+            int at = i + warm;
             long t0 = System.nanoTime();
+            pushedAt[at] = System.currentTimeMillis();
             SupplierAck ack = push(cinema, List.of(SupplierUpdate.newBuilder().setMessageId(ext).setRecordJson(movie(ext, 1, token, 45, 40)).build())).get(0);
+            ackedAt[at] = System.currentTimeMillis();
             if (!ack.getAccepted()) {
                 throw new AssertionError(ack.toString());
             }
@@ -71,11 +81,25 @@ class SupplierBench {
                     throw new AssertionError(token + " not findable within 60 s");
                 }
             }
-            lat[i] = (System.nanoTime() - t0) / 1_000_000;
+            foundAt[at] = System.currentTimeMillis();
+            if (i >= 0) {
+                lat[i] = (System.nanoTime() - t0) / 1_000_000;
+            }
+        }
+        long[] cold = new long[warm];
+        for (int i = 0; i < warm; i++) {
+            cold[i] = foundAt[i] - pushedAt[i];
+        }
+        if (warm > 0) {
+            Arrays.sort(cold);
+            line("push -> ONLINE + searchable, the %d warm-up sessions (fleet just started): p50 %d ms, max %d ms", warm,
+                    cold[warm / 2], cold[warm - 1]);
         }
         Arrays.sort(lat);
         line("push -> ONLINE + searchable, %d sessions one at a time: p50 %d ms, p99 %d ms, max %d ms", n, lat[n / 2],
                 lat[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)], lat[n - 1]);
+        stages(all.subList(warm, warm + n), Arrays.copyOfRange(pushedAt, warm, warm + n), Arrays.copyOfRange(ackedAt, warm, warm + n),
+                Arrays.copyOfRange(foundAt, warm, warm + n));
 
         // (3) throughput: updates of the now-online sessions
         int updates = Integer.getInteger("bench.updates", 10_000);
@@ -148,6 +172,52 @@ class SupplierBench {
             server.stop(0);
         }
         Files.writeString(Path.of("target", "bench-supplier.txt"), REPORT.toString());
+    }
+
+    /**
+     * Where each measured push's time went, from the client's clock (push, ack, found in search) and
+     * listing-service's state history (task created, submitted, approved, ONLINE); one machine, one clock.
+     */
+    static void stages(List<String> exts, long[] pushed, long[] acked, long[] found) throws Exception {
+        String[] names = {"push -> ack", "push -> task created", "created -> submitted", "submitted -> approved",
+            "approved -> ONLINE", "ONLINE -> searchable"};
+        long[][] d = new long[names.length][exts.size()];
+        try (Connection c = DriverManager.getConnection(JDBC, "postgres", "postgres"); PreparedStatement ps = c.prepareStatement("""
+                SELECT i.external_id,
+                       (extract(epoch FROM min(h.changed_at) FILTER (WHERE h.to_status = 0)) * 1000)::bigint,
+                       (extract(epoch FROM min(h.changed_at) FILTER (WHERE h.to_status = 10)) * 1000)::bigint,
+                       (extract(epoch FROM min(h.changed_at) FILTER (WHERE h.to_status = 11)) * 1000)::bigint,
+                       (extract(epoch FROM min(h.changed_at) FILTER (WHERE h.to_status = 20)) * 1000)::bigint
+                FROM supplier.supplier_item i JOIN listing.listing_state_history h ON h.task_id = i.task_id
+                WHERE i.external_id = ANY(?) GROUP BY i.external_id""")) {
+            ps.setArray(1, c.createArrayOf("text", exts.toArray()));
+            java.util.Map<String, long[]> at = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    at.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                }
+            }
+            for (int i = 0; i < exts.size(); i++) {
+                long[] h = at.get(exts.get(i));
+                if (h == null) {
+                    throw new AssertionError("no state history for " + exts.get(i));
+                }
+                d[0][i] = acked[i] - pushed[i];
+                d[1][i] = h[0] - pushed[i];
+                d[2][i] = h[1] - h[0];
+                d[3][i] = h[2] - h[1];
+                d[4][i] = h[3] - h[2];
+                d[5][i] = found[i] - h[3];
+            }
+        }
+        StringBuilder s = new StringBuilder("stages (p50 / p99 ms):");
+        for (int k = 0; k < names.length; k++) {
+            long[] v = d[k].clone();
+            Arrays.sort(v);
+            s.append(k == 0 ? " " : "; ").append(names[k]).append(' ').append(v[v.length / 2]).append(" / ")
+                    .append(v[Math.min(v.length - 1, (int) Math.ceil(v.length * 0.99) - 1)]);
+        }
+        line("%s", s);
     }
 
     static void line(String fmt, Object... args) {

@@ -57,6 +57,8 @@ class PublishSagaFlowTest {
     CatalogCommandsGrpc.CatalogCommandsBlockingStub catalog;
     @Inject
     AgroalDataSource ds;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
 
@@ -174,6 +176,31 @@ class PublishSagaFlowTest {
                 && saga(taskId).getInt("attempts") == 3);
         given().header("Authorization", Tokens.bearer("operator", 11)).post("/sagas/" + (taskId + 1_000_000_000L) + "/retry")
                 .then().statusCode(404).body("code", equalTo("UNKNOWN_SAGA"));
+    }
+
+    /**
+     * The catalogue's six steps go to listing-service as one RunSteps call (marketops.publish.combined-steps,
+     * on by default); each step is still recorded, attempted once and succeeded, and complete_task is its own call.
+     */
+    @Test
+    void theCatalogueStepsOfASagaTakeOneCall() {
+        double combined = calls("create_item", "execute_through"), single = calls("create_skus", "execute"),
+                completions = calls("complete_task", "execute");
+        long taskId = listings.approved(SampleListings.OPV, Map.of());
+        Listings.await("saga of task " + taskId + " completes", SAGA_WAIT, () -> "completed".equals(sagaStatus(taskId)));
+        JsonPath saga = saga(taskId);
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 1), saga.getList("steps.attempts"), saga.prettify());
+        assertTrue(saga.getList("steps.status").stream().allMatch("succeeded"::equals), saga.prettify());
+        assertTrue(calls("create_item", "execute_through") >= combined + 1, "one combined call");
+        assertEquals(single, calls("create_skus", "execute"), "no call of its own for create_skus");
+        assertTrue(calls("complete_task", "execute") >= completions + 1, "complete_task is called on its own");
+        assertEquals(Listings.ONLINE, listings.task(taskId).getStatus());
+        assertEquals("online", items(saga.getLong("itemId")).getItems(0).getStatus());
+    }
+
+    private double calls(String step, String action) {
+        io.micrometer.core.instrument.Timer t = meters.find("saga_step_duration_seconds").tags("step_name", step, "action", action).timer();
+        return t == null ? 0 : t.count();
     }
 
     @Test

@@ -192,19 +192,19 @@ public class CatalogueSaga {
     // ---- steps 2-6 ------------------------------------------------------------------------
 
     public ItemResults createSkus(List<Long> itemIds) {
-        return step(CREATE_SKUS, itemIds, Set.of(), this::writeSkus);
+        return step(CREATE_SKUS, itemIds);
     }
 
     public ItemResults setAttributes(List<Long> itemIds) {
-        return step(SET_ATTRIBUTES, itemIds, Set.of(), this::writeAttributes);
+        return step(SET_ATTRIBUTES, itemIds);
     }
 
     public ItemResults initInventory(List<Long> itemIds) {
-        return step(INIT_INVENTORY, itemIds, Set.of(CREATE_SKUS), this::writeInventory);
+        return step(INIT_INVENTORY, itemIds);
     }
 
     public ItemResults setPrices(List<Long> itemIds) {
-        return step(SET_PRICES, itemIds, Set.of(CREATE_SKUS), this::writePrices);
+        return step(SET_PRICES, itemIds);
     }
 
     public ItemResults markOnline(List<Long> itemIds) {
@@ -213,68 +213,169 @@ public class CatalogueSaga {
 
     /** {@code sagaIds}: the publish saga of each item (parallel to {@code itemIds}, or empty), recorded in its history. */
     public ItemResults markOnline(List<Long> itemIds, List<Long> sagaIds) {
-        java.util.Map<Long, Long> sagaOf = new java.util.HashMap<>();
+        checkSize(itemIds, "item_ids");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = ds.getConnection()) {
+                return stepIn(c, MARK_ONLINE, itemIds, load(c, itemIds), sagaOf(itemIds, sagaIds));
+            }
+        });
+    }
+
+    /**
+     * Consecutive steps in one call (RunSteps): create_item first where asked (its own transaction,
+     * as {@link #createItems}), then the later steps in one transaction with one read of the items;
+     * each step sees what the earlier ones wrote. An item that fails a step takes no later step.
+     * Answers one result list per step with the items that reached it, indexed by request position.
+     */
+    public List<ItemResults> runSteps(List<String> steps, List<Long> taskIds, List<Long> itemIds, List<Long> sagaIds) {
+        int first = steps.isEmpty() ? -1 : STEPS.indexOf(steps.get(0));
+        if (first < 0) {
+            throw ApiProblem.invalidField("steps", "must name consecutive saga steps " + STEPS, steps.toString());
+        }
+        for (int k = 1; k < steps.size(); k++) {
+            if (first + k >= STEPS.size() || !STEPS.get(first + k).equals(steps.get(k))) {
+                throw ApiProblem.invalidField("steps", "must name consecutive saga steps " + STEPS, steps.toString());
+            }
+        }
+        boolean creates = first == 0;
+        List<Long> input = creates ? taskIds : itemIds;
+        checkSize(input, creates ? "task_ids" : "item_ids");
+        List<ItemResults> out = new ArrayList<>(steps.size());
+        long[] item = new long[input.size()];
+        List<Integer> alive = new ArrayList<>(input.size());
+        if (creates) {
+            ItemResults made = createItems(taskIds);
+            out.add(made);
+            for (ItemResult r : made.getResultsList()) {
+                if (r.getOk()) {
+                    item[r.getIndex()] = r.getItemId();
+                    alive.add(r.getIndex());
+                }
+            }
+        } else {
+            for (int i = 0; i < item.length; i++) {
+                item[i] = itemIds.get(i);
+                alive.add(i);
+            }
+        }
+        List<String> rest = steps.subList(creates ? 1 : 0, steps.size());
+        if (rest.isEmpty()) {
+            return out;
+        }
+        Map<Long, Long> sagaOf = sagaOf(java.util.Arrays.stream(item).boxed().toList(), sagaIds);
+        out.addAll(QuarkusTransaction.requiringNew().call(() -> {
+            List<ItemResults> done = new ArrayList<>(rest.size());
+            try (Connection c = ds.getConnection()) {
+                List<Integer> live = alive;
+                Map<Long, Loaded> items = live.isEmpty() ? new HashMap<>() : load(c, live.stream().map(i -> item[i]).toList());
+                for (String step : rest) {
+                    List<Integer> at = live;
+                    ItemResults r = at.isEmpty() ? Results.of(new ItemResult[0])
+                            : stepIn(c, step, at.stream().map(i -> item[i]).toList(), items, sagaOf);
+                    ItemResult[] back = new ItemResult[r.getResultsCount()];
+                    List<Integer> next = new ArrayList<>(at.size());
+                    for (int j = 0; j < back.length; j++) {
+                        ItemResult one = r.getResults(j);
+                        back[j] = one.toBuilder().setIndex(at.get(j)).build();
+                        if (one.getOk()) {
+                            next.add(at.get(j));
+                        }
+                    }
+                    done.add(Results.of(back));
+                    live = next;
+                }
+            }
+            return done;
+        }));
+        return out;
+    }
+
+    private static Map<Long, Long> sagaOf(List<Long> itemIds, List<Long> sagaIds) {
+        Map<Long, Long> sagaOf = new HashMap<>();
         for (int i = 0; i < Math.min(itemIds.size(), sagaIds.size()); i++) {
             sagaOf.put(itemIds.get(i), sagaIds.get(i));
         }
-        return step(MARK_ONLINE, itemIds, Set.of(CREATE_SKUS), (c, claimed) -> {
-            history.recordPublished(c, claimed.stream().map(Loaded::itemId).toList(), sagaOf);
-            goodsEvents.enqueue(claimed.stream().map(l -> new GoodsEvents.Change(l.itemId(), l.shopId(), l.categoryId(),
-                    "draft", "online", l.version())).toList(), "system", 0, "published", "");
-        });
+        return sagaOf;
     }
 
-    @FunctionalInterface
-    interface Writer {
-        void write(Connection c, List<Loaded> claimed) throws SQLException;
-    }
-
-    private ItemResults step(String step, List<Long> itemIds, Set<String> requires, Writer writer) {
+    private ItemResults step(String step, List<Long> itemIds) {
         checkSize(itemIds, "item_ids");
         return QuarkusTransaction.requiringNew().call(() -> {
-            ItemResult[] results = new ItemResult[itemIds.size()];
             try (Connection c = ds.getConnection()) {
-                Map<Long, Loaded> items = load(c, itemIds);
-                Map<Long, ItemResult> verdict = new HashMap<>();
-                List<Long> candidates = new ArrayList<>();
-                for (long id : new LinkedHashSet<>(itemIds)) {
-                    Loaded l = items.get(id);
-                    if (l == null) {
-                        verdict.put(id, Results.error(0, id, 0, "NOT_FOUND", "item_id", "no item " + id, false));
-                    } else if (l.steps().contains(step)) {
-                        verdict.put(id, Results.ok(0, id, l.taskId(), l.version()));
-                    } else if (!l.steps().containsAll(requires)) {
-                        verdict.put(id, Results.error(0, id, l.taskId(), "ILLEGAL_STATUS", "item_id",
-                                step + " needs " + requires + " first", false));
-                    } else if (step.equals(MARK_ONLINE) && !"draft".equals(l.status())) {
-                        verdict.put(id, Results.error(0, id, l.taskId(), "ILLEGAL_STATUS", "status",
-                                "item " + id + " is " + l.status() + ", not draft", false));
-                    } else if (step.equals(SET_ATTRIBUTES) && l.plan().refusal() != null) {
-                        verdict.put(id, Results.error(0, id, l.taskId(), "REFUSED_ATTRIBUTE", l.plan().refusal().field(),
-                                l.plan().refusal().message(), false));
-                    } else {
-                        candidates.add(id);
-                    }
-                }
-                Map<Long, Long> claimed = claim(c, step, candidates);
-                List<Loaded> mine = new ArrayList<>();
-                for (long id : candidates) {
-                    Loaded l = items.get(id);
-                    if (claimed.containsKey(id)) {
-                        mine.add(l.withVersion(claimed.get(id)));
-                    }
-                    // Not claimed: a concurrent call did the step between our read and our claim.
-                    verdict.put(id, Results.ok(0, id, l.taskId(), claimed.getOrDefault(id, l.version() + 1)));
-                }
-                if (!mine.isEmpty()) {
-                    writer.write(c, mine);
-                }
-                for (int i = 0; i < itemIds.size(); i++) {
-                    results[i] = verdict.get(itemIds.get(i)).toBuilder().setIndex(i).build();
-                }
+                return stepIn(c, step, itemIds, load(c, itemIds), Map.of());
             }
-            return Results.of(results);
         });
+    }
+
+    /** What each step needs done before it. */
+    private static Set<String> requires(String step) {
+        return step.equals(CREATE_SKUS) || step.equals(SET_ATTRIBUTES) ? Set.of() : Set.of(CREATE_SKUS);
+    }
+
+    /**
+     * One step for the items, in the caller's transaction; {@code items} as loaded (items claimed here
+     * are updated in it, so a later step in the same transaction sees this one done).
+     */
+    private ItemResults stepIn(Connection c, String step, List<Long> itemIds, Map<Long, Loaded> items, Map<Long, Long> sagaOf)
+            throws SQLException {
+        Set<String> requires = requires(step);
+        ItemResult[] results = new ItemResult[itemIds.size()];
+        Map<Long, ItemResult> verdict = new HashMap<>();
+        List<Long> candidates = new ArrayList<>();
+        for (long id : new LinkedHashSet<>(itemIds)) {
+            Loaded l = items.get(id);
+            if (l == null) {
+                verdict.put(id, Results.error(0, id, 0, "NOT_FOUND", "item_id", "no item " + id, false));
+            } else if (l.steps().contains(step)) {
+                verdict.put(id, Results.ok(0, id, l.taskId(), l.version()));
+            } else if (!l.steps().containsAll(requires)) {
+                verdict.put(id, Results.error(0, id, l.taskId(), "ILLEGAL_STATUS", "item_id",
+                        step + " needs " + requires + " first", false));
+            } else if (step.equals(MARK_ONLINE) && !"draft".equals(l.status())) {
+                verdict.put(id, Results.error(0, id, l.taskId(), "ILLEGAL_STATUS", "status",
+                        "item " + id + " is " + l.status() + ", not draft", false));
+            } else if (step.equals(SET_ATTRIBUTES) && l.plan().refusal() != null) {
+                verdict.put(id, Results.error(0, id, l.taskId(), "REFUSED_ATTRIBUTE", l.plan().refusal().field(),
+                        l.plan().refusal().message(), false));
+            } else {
+                candidates.add(id);
+            }
+        }
+        Map<Long, Long> claimed = claim(c, step, candidates);
+        List<Loaded> mine = new ArrayList<>();
+        for (long id : candidates) {
+            Loaded l = items.get(id);
+            long version = claimed.getOrDefault(id, l.version() + 1);
+            if (claimed.containsKey(id)) {
+                mine.add(l.withVersion(version));
+            }
+            // Not claimed: a concurrent call did the step between our read and our claim.
+            verdict.put(id, Results.ok(0, id, l.taskId(), version));
+            l.steps().add(step);
+            items.put(id, l.withVersion(version));
+        }
+        if (!mine.isEmpty()) {
+            write(c, step, mine, sagaOf);
+        }
+        for (int i = 0; i < itemIds.size(); i++) {
+            results[i] = verdict.get(itemIds.get(i)).toBuilder().setIndex(i).build();
+        }
+        return Results.of(results);
+    }
+
+    private void write(Connection c, String step, List<Loaded> claimed, Map<Long, Long> sagaOf) throws SQLException {
+        switch (step) {
+            case CREATE_SKUS -> writeSkus(c, claimed);
+            case SET_ATTRIBUTES -> writeAttributes(c, claimed);
+            case INIT_INVENTORY -> writeInventory(c, claimed);
+            case SET_PRICES -> writePrices(c, claimed);
+            case MARK_ONLINE -> {
+                history.recordPublished(c, claimed.stream().map(Loaded::itemId).toList(), sagaOf);
+                goodsEvents.enqueue(claimed.stream().map(l -> new GoodsEvents.Change(l.itemId(), l.shopId(), l.categoryId(),
+                        "draft", "online", l.version())).toList(), "system", 0, "published", "");
+            }
+            default -> throw new IllegalArgumentException(step);
+        }
     }
 
     private static Map<Long, Long> claim(Connection c, String step, List<Long> candidates) throws SQLException {

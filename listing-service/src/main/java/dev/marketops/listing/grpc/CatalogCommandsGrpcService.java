@@ -29,6 +29,8 @@ import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshots;
 import dev.marketops.proto.catalog.RemoveTagsRequest;
+import dev.marketops.proto.catalog.RunStepsReply;
+import dev.marketops.proto.catalog.RunStepsRequest;
 import dev.marketops.proto.catalog.StreamItemsRequest;
 import dev.marketops.proto.catalog.VoucherCodeChunk;
 import dev.marketops.proto.catalog.VoucherImportReply;
@@ -99,6 +101,13 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Blocking
     public Uni<ItemResults> markOnline(ItemRefs r) {
         return GrpcProblems.call(() -> saga.markOnline(r.getItemIdsList(), r.getSagaIdsList()));
+    }
+
+    @Override
+    @Blocking
+    public Uni<RunStepsReply> runSteps(RunStepsRequest r) {
+        return GrpcProblems.call(() -> RunStepsReply.newBuilder()
+                .addAllSteps(saga.runSteps(r.getStepsList(), r.getTaskIdsList(), r.getItemIdsList(), r.getSagaIdsList())).build());
     }
 
     @Override

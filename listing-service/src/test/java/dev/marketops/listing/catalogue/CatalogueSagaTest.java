@@ -15,6 +15,8 @@ import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshot;
 import dev.marketops.proto.catalog.ItemSnapshots;
+import dev.marketops.proto.catalog.RunStepsReply;
+import dev.marketops.proto.catalog.RunStepsRequest;
 import dev.marketops.proto.catalog.Sku;
 import dev.marketops.proto.catalog.StreamItemsRequest;
 import dev.marketops.proto.listing.ListingCommandsGrpc;
@@ -227,6 +229,73 @@ class CatalogueSagaTest {
         assertEquals("Bad Key", r.getResults(1).getErrorField());
         assertTrue(r.getResults(2).getOk());
         assertEquals(0, fx.count("SELECT count(*) FROM item_attribute WHERE item_id IN " + in(items.subList(0, 2))));
+    }
+
+    /**
+     * RunSteps (publish-service's path): the six steps in one call make the same items as one call
+     * per step, and an item refused at a step takes no later step while the others go on.
+     */
+    @Test
+    void runStepsMakesTheSameItemsAsOneCallPerStepAndStopsAnItemAtItsRefusal() {
+        long shop = CatalogueFixtures.newShopId();
+        List<Map<String, Object>> listings = new ArrayList<>();
+        for (long category : SampleListings.SEVEN) {
+            listings.add(CatalogueFixtures.listing(category, shop, SampleListings.itemData(category)));
+        }
+        Map<Long, ItemSnapshot> stepByStep = snapshots(fx.publish(fx.approved(listings, null)));
+
+        List<Map<String, Object>> withRefusal = new ArrayList<>(listings);
+        Map<String, Object> badKey = SampleListings.itemData(SampleListings.OPV);
+        badKey.put("Bad Key", "v");
+        withRefusal.add(3, CatalogueFixtures.listing(SampleListings.OPV, shop, badKey));
+        List<Long> tasks = fx.approved(withRefusal, null);
+        RunStepsReply reply = catalog.runSteps(RunStepsRequest.newBuilder().addAllSteps(CatalogueSaga.STEPS).addAllTaskIds(tasks)
+                .addAllSagaIds(tasks.stream().map(CatalogueFixtures::sagaOf).toList()).build());
+        assertEquals(6, reply.getStepsCount());
+        assertEquals(List.of(8, 8, 8, 7, 7, 7), reply.getStepsList().stream().map(ItemResults::getResultsCount).toList(),
+                "the refused item leaves after set_attributes");
+        ItemResult refused = reply.getSteps(2).getResultsList().stream().filter(r -> !r.getOk()).findFirst().orElseThrow();
+        assertEquals(3, refused.getIndex(), "indexed by its position in the request");
+        assertEquals("REFUSED_ATTRIBUTE", refused.getErrorCode());
+        for (int k = 3; k < 6; k++) {
+            assertTrue(reply.getSteps(k).getResultsList().stream().allMatch(ItemResult::getOk), reply.getSteps(k).toString());
+            assertTrue(reply.getSteps(k).getResultsList().stream().noneMatch(r -> r.getIndex() == 3));
+        }
+        long refusedItem = reply.getSteps(0).getResults(3).getItemId();
+        assertEquals(1, fx.count("SELECT count(*) FROM item WHERE status = 'draft' AND saga_steps = ARRAY['create_item', 'create_skus']"
+                + " AND item_id = " + refusedItem));
+
+        List<Long> items = new ArrayList<>();
+        reply.getSteps(5).getResultsList().forEach(r -> items.add(r.getItemId()));
+        Map<Long, ItemSnapshot> combined = snapshots(items);
+        assertEquals(7, combined.size());
+        for (Map.Entry<Long, ItemSnapshot> e : stepByStep.entrySet()) {
+            ItemSnapshot a = e.getValue(), b = combined.get(e.getKey());
+            assertEquals("online", b.getStatus());
+            assertEquals(a.getVersion(), b.getVersion(), "one version per step");
+            assertEquals(a.getAttributesJson(), b.getAttributesJson());
+            assertEquals(a.getMinPriceCents(), b.getMinPriceCents());
+            assertEquals(a.getTotalStock(), b.getTotalStock());
+            assertEquals(a.getSkusCount(), b.getSkusCount());
+            for (int k = 0; k < a.getSkusCount(); k++) {
+                Sku x = a.getSkus(k), y = b.getSkus(k);
+                assertEquals(List.of(x.getName(), x.getSalePriceCents(), x.getFaceValueCents(), x.getStock(), x.getCalendarCount()),
+                        List.of(y.getName(), y.getSalePriceCents(), y.getFaceValueCents(), y.getStock(), y.getCalendarCount()));
+            }
+        }
+        assertEquals(7, fx.count("SELECT count(*) FROM product_version_history WHERE saga_id IN "
+                + in(tasks.stream().map(CatalogueFixtures::sagaOf).toList()).replace("(", "('").replace(")", "')").replace(",", "','")),
+                "each published item's history names its saga");
+
+        RunStepsReply again = catalog.runSteps(RunStepsRequest.newBuilder().addAllSteps(CatalogueSaga.STEPS.subList(1, 6))
+                .addAllItemIds(items).build());
+        assertTrue(again.getStepsList().stream().allMatch(r -> r.getFailed() == 0 && r.getResultsCount() == 7), "repeating is ok");
+        assertEquals(List.of(6L), snapshots(items).values().stream().map(ItemSnapshot::getVersion).distinct().toList(),
+                "and writes nothing");
+
+        io.grpc.StatusRuntimeException gap = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> catalog.runSteps(RunStepsRequest.newBuilder().addSteps("create_skus").addSteps("set_prices").addItemIds(items.get(0)).build()));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, gap.getStatus().getCode(), gap.toString());
     }
 
     @Test

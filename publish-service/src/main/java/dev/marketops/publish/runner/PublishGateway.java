@@ -7,6 +7,8 @@ import dev.marketops.proto.catalog.CreateItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
 import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
+import dev.marketops.proto.catalog.RunStepsReply;
+import dev.marketops.proto.catalog.RunStepsRequest;
 import dev.marketops.proto.listing.ListingCommandsGrpc;
 import dev.marketops.proto.listing.MarkPublishFailedRequest;
 import dev.marketops.proto.listing.TransitionManyReply;
@@ -17,7 +19,9 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,6 +61,50 @@ public class PublishGateway {
             // Transition loads the task as an entity and writes its whole row back (item data included)
             case COMPLETE_TASK -> publishMany(chunk);
         });
+    }
+
+    /**
+     * Steps {@code from} through {@code to} (catalogue steps) in one RunSteps call per chunk: for each
+     * saga, the outcome of every step it reached (an ok step's successor was tried, a failed one ends
+     * it). Every saga has an outcome for {@code from}; a call that fails as a whole fails that step.
+     */
+    List<Map<SagaStep, StepOutcome>> executeThrough(SagaStep from, SagaStep to, List<SagaRun> runs) {
+        List<Map<SagaStep, StepOutcome>> out = new ArrayList<>(runs.size());
+        for (int start = 0; start < runs.size(); start += chunkSize) {
+            List<SagaRun> chunk = runs.subList(start, Math.min(runs.size(), start + chunkSize));
+            List<Map<SagaStep, StepOutcome>> answers = new ArrayList<>(chunk.size());
+            chunk.forEach(r -> answers.add(new EnumMap<>(SagaStep.class)));
+            try {
+                RunStepsRequest.Builder req = RunStepsRequest.newBuilder();
+                for (int no = from.no; no <= to.no; no++) {
+                    req.addSteps(SagaStep.of(no).wire);
+                }
+                chunk.forEach(r -> {
+                    if (from == SagaStep.CREATE_ITEM) {
+                        req.addTaskIds(r.taskId);
+                    } else {
+                        req.addItemIds(r.itemId);
+                    }
+                    req.addSagaIds(r.sagaId);
+                });
+                RunStepsReply reply = catalog.withDeadlineAfter(deadline(chunk) * req.getStepsCount(), TimeUnit.MILLISECONDS)
+                        .runSteps(req.build());
+                for (int k = 0; k < reply.getStepsCount() && from.no + k <= to.no; k++) {
+                    SagaStep step = SagaStep.of(from.no + k);
+                    for (ItemResult r : reply.getSteps(k).getResultsList()) {
+                        if (r.getIndex() >= 0 && r.getIndex() < chunk.size()) {
+                            answers.get(r.getIndex()).put(step, outcome(r, r.getItemId()));
+                        }
+                    }
+                }
+                answers.forEach(a -> a.putIfAbsent(from, StepOutcome.failure(true, "no result in the reply")));
+            } catch (StatusRuntimeException e) {
+                StepOutcome f = failure(e);
+                answers.forEach(a -> a.put(from, f));
+            }
+            out.addAll(answers);
+        }
+        return out;
     }
 
     /**
@@ -140,18 +188,18 @@ public class PublishGateway {
             if (at >= out.length) {
                 continue;
             }
-            if (r.getOk()) {
-                out[at] = StepOutcome.success(createsItems ? r.getItemId() : chunk.get(at).itemId);
-            } else {
-                out[at] = StepOutcome.failure(r.getRetryable(), r.getErrorCode()
-                        + (r.getErrorField().isEmpty() ? "" : " (" + r.getErrorField() + ")") + ": " + r.getErrorMessage());
-            }
+            out[at] = outcome(r, createsItems ? r.getItemId() : chunk.get(at).itemId);
         }
         List<StepOutcome> list = new ArrayList<>(out.length);
         for (StepOutcome o : out) {
             list.add(o != null ? o : StepOutcome.failure(true, "no result in the reply"));
         }
         return list;
+    }
+
+    private static StepOutcome outcome(ItemResult r, long itemId) {
+        return r.getOk() ? StepOutcome.success(itemId) : StepOutcome.failure(r.getRetryable(), r.getErrorCode()
+                + (r.getErrorField().isEmpty() ? "" : " (" + r.getErrorField() + ")") + ": " + r.getErrorMessage());
     }
 
     private List<StepOutcome> chunked(List<SagaRun> runs, Function<List<SagaRun>, List<StepOutcome>> call) {

@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -46,6 +48,12 @@ public class SagaRunner {
      */
     @ConfigProperty(name = "marketops.publish.outage-budget", defaultValue = "10m")
     Duration outageBudget;
+    /**
+     * The catalogue's steps (create_item to mark_online) in one RunSteps call for the sagas that
+     * reach them together, recorded step by step as before; off: one call per step.
+     */
+    @ConfigProperty(name = "marketops.publish.combined-steps", defaultValue = "true")
+    boolean combinedSteps;
     /** Fault injection for crash tests only (see application.properties). */
     @ConfigProperty(name = "marketops.publish.crash-after-step", defaultValue = "")
     java.util.Optional<String> crashAfterStep;
@@ -57,10 +65,16 @@ public class SagaRunner {
     public void run(List<SagaRun> group) {
         String owner = group.get(0).owner;
         List<SagaRun> live = new ArrayList<>(group);
+        Map<SagaRun, Map<SagaStep, StepOutcome>> ahead = new IdentityHashMap<>();
         for (SagaStep step : SagaStep.values()) {
             List<SagaRun> due = live.stream().filter(r -> !r.compensating && r.done == step.no - 1).toList();
+            if (!due.isEmpty() && combinedSteps && step.no <= SagaStep.LAST_COMPENSABLE.no) {
+                List<SagaRun> lost = new ArrayList<>();
+                due = skipAhead(step, due, owner, ahead, lost);
+                live.removeAll(lost);
+            }
             if (!due.isEmpty()) {
-                live.removeAll(forward(step, due, owner));
+                live.removeAll(forward(step, due, owner, ahead));
             }
         }
         List<SagaRun> toUndo = live.stream().filter(r -> r.compensating).toList();
@@ -69,8 +83,11 @@ public class SagaRunner {
         }
     }
 
-    /** Runs one step for these sagas; answers the sagas that left the run (lease lost). */
-    private List<SagaRun> forward(SagaStep step, List<SagaRun> due, String owner) {
+    /**
+     * Runs one step for these sagas; answers the sagas that left the run (lease lost). {@code ahead}:
+     * outcomes of later steps that a combined call already has (taken, and filled when missing).
+     */
+    private List<SagaRun> forward(SagaStep step, List<SagaRun> due, String owner, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead) {
         List<SagaRun> lost = new ArrayList<>();
         List<SagaRun> pending = due;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
@@ -89,9 +106,14 @@ public class SagaRunner {
             if (pending.isEmpty()) {
                 break;
             }
-            Timer.Sample sample = Timer.start(meters);
-            List<StepOutcome> outcomes = gateway.execute(step, pending);
-            sample.stop(meters.timer("saga_step_duration_seconds", "step_name", step.wire, "action", "execute"));
+            List<StepOutcome> outcomes;
+            if (attempt == 1 && combinedSteps && step.no <= SagaStep.LAST_COMPENSABLE.no) {
+                outcomes = ahead(step, pending, ahead);
+            } else {
+                Timer.Sample sample = Timer.start(meters);
+                outcomes = gateway.execute(step, pending);
+                sample.stop(meters.timer("saga_step_duration_seconds", "step_name", step.wire, "action", "execute"));
+            }
 
             List<SagaRun> ok = new ArrayList<>(), failed = new ArrayList<>(), retrying = new ArrayList<>();
             List<String> failedErrors = new ArrayList<>(), retryErrors = new ArrayList<>();
@@ -170,6 +192,101 @@ public class SagaRunner {
             }
         }
         return lost;
+    }
+
+    /**
+     * The combined path for sagas due at a catalogue step: this step and every later catalogue step
+     * in one call ({@link #fetchAhead}), then the leading run of steps each saga passed recorded in
+     * one statement. Answers the sagas that failed this step (still due here: {@link #forward} takes
+     * their outcome from {@code ahead}); {@code lost} gets the sagas another runner holds now.
+     */
+    private List<SagaRun> skipAhead(SagaStep step, List<SagaRun> due, String owner, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead,
+                                    List<SagaRun> lost) {
+        List<SagaRun> unbegun = due.stream().filter(r -> r.begun != step.no).toList();
+        if (!unbegun.isEmpty()) {
+            Set<Long> mine = store.begin(step, unbegun, false, owner, lease);
+            for (SagaRun r : unbegun) {
+                if (mine.contains(r.sagaId)) {
+                    r.begun = step.no;
+                } else {
+                    lost.add(r);
+                }
+            }
+            due = due.stream().filter(r -> !lost.contains(r)).toList();
+        }
+        fetchAhead(step, due, ahead);
+        List<SagaRun> passed = new ArrayList<>(), stay = new ArrayList<>();
+        List<Integer> through = new ArrayList<>();
+        for (SagaRun r : due) {
+            Map<SagaStep, StepOutcome> a = ahead.get(r);
+            int last = crashAfterStep.isPresent() && crashTaskId.map(t -> t == r.taskId).orElse(true) && SagaStep.isName(crashAfterStep.get())
+                    ? Math.min(SagaStep.LAST_COMPENSABLE.no, stepNo(crashAfterStep.get())) : SagaStep.LAST_COMPENSABLE.no;
+            int j = step.no - 1;
+            while (j < last && a.get(SagaStep.of(j + 1)) != null && a.get(SagaStep.of(j + 1)).ok()) {
+                j++;
+            }
+            if (j >= step.no) {
+                passed.add(r);
+                through.add(j);
+            } else {
+                stay.add(r);
+            }
+        }
+        if (passed.isEmpty()) {
+            return stay;
+        }
+        long[] items = passed.stream().mapToLong(r -> r.itemId != 0 ? r.itemId : ahead.get(r).get(step).itemId()).toArray();
+        Set<Long> recorded = store.recordThrough(step, passed, items, through.stream().mapToInt(Integer::intValue).toArray(), owner, lease);
+        boolean crash = false;
+        for (int i = 0; i < passed.size(); i++) {
+            SagaRun r = passed.get(i);
+            if (!recorded.contains(r.sagaId)) {
+                lost.add(r);
+                continue;
+            }
+            r.itemId = items[i];
+            for (int no = step.no; no <= through.get(i); no++) {
+                ahead.get(r).remove(SagaStep.of(no));
+            }
+            r.done = through.get(i);
+            r.begun = r.done + 1;
+            crash |= crashAfterStep.filter(name -> SagaStep.isName(name) && stepNo(name) == r.done).isPresent()
+                    && crashTaskId.map(t -> t == r.taskId).orElse(true);
+        }
+        if (crash) {
+            LOG.errorf("marketops.publish.crash-after-step=%s: halting the JVM", crashAfterStep.get());
+            Runtime.getRuntime().halt(137);
+        }
+        return stay;
+    }
+
+    private static int stepNo(String wire) {
+        return java.util.Arrays.stream(SagaStep.values()).filter(s -> s.wire.equals(wire)).findFirst().orElseThrow().no;
+    }
+
+    /** Sagas without an outcome for this step get it and every later catalogue step's in one call now. */
+    private void fetchAhead(SagaStep step, List<SagaRun> due, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead) {
+        List<SagaRun> missing = due.stream().filter(r -> !ahead.containsKey(r) || !ahead.get(r).containsKey(step)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Timer.Sample sample = Timer.start(meters);
+        List<Map<SagaStep, StepOutcome>> got = gateway.executeThrough(step, SagaStep.LAST_COMPENSABLE, missing);
+        sample.stop(meters.timer("saga_step_duration_seconds", "step_name", step.wire, "action", "execute_through"));
+        for (int i = 0; i < missing.size(); i++) {
+            ahead.put(missing.get(i), got.get(i));
+        }
+    }
+
+    /** This step's outcomes at the first attempt of the combined path (fetched now where missing). */
+    private List<StepOutcome> ahead(SagaStep step, List<SagaRun> pending, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead) {
+        fetchAhead(step, pending, ahead);
+        List<StepOutcome> out = new ArrayList<>(pending.size());
+        for (SagaRun r : pending) {
+            StepOutcome o = ahead.get(r).remove(step);
+            out.add(o != null ? o : StepOutcome.failure(true, "no result in the reply"));
+        }
+        return out;
     }
 
     /** Undoes, in reverse step order, what the sagas did; then marks their tasks publish_failed. */

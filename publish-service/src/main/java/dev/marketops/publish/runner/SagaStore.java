@@ -99,12 +99,6 @@ public class SagaStore {
         }
     }
 
-    /**
-     * Records a forward step's outcome: successes advance and, in the same statement, begin their
-     * next step with a renewed lease (one round trip per step, not two; the last step completes the
-     * saga and drops the lease), final failures turn to compensating, transient failures keep the error on
-     * the step row for the next attempt. Answers the successes that were recorded (still ours).
-     */
     /** The sagas that made progress (a step recorded) within {@code budget}: they may wait an outage out longer. */
     Set<Long> progressedWithin(List<Long> sagaIds, Duration budget) {
         Set<Long> out = new HashSet<>();
@@ -123,6 +117,12 @@ public class SagaStore {
         }
     }
 
+    /**
+     * Records a forward step's outcome: successes advance and, in the same statement, begin their
+     * next step with a renewed lease (one round trip per step, not two; the last step completes the
+     * saga and drops the lease), final failures turn to compensating, transient failures keep the error on
+     * the step row for the next attempt. Answers the successes that were recorded (still ours).
+     */
     Set<Long> recordForward(SagaStep step, List<SagaRun> ok, List<SagaRun> failed, List<String> failedErrors,
                             List<SagaRun> retrying, List<String> retryErrors, String owner, Duration lease) {
         boolean last = step.no == SagaStep.COUNT;
@@ -183,6 +183,46 @@ public class SagaStore {
             return idSet(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not record step " + step.wire, e);
+        }
+    }
+
+    /**
+     * Records the leading steps one combined call did for each saga, in one statement: steps
+     * {@code from} through the saga's {@code through} succeeded (the later ones started and finished
+     * within the call, so their time is on step {@code from}), the saga moves there, and its next
+     * step begins with a renewed lease. Never the saga's last step. Answers the sagas recorded (still ours).
+     */
+    Set<Long> recordThrough(SagaStep from, List<SagaRun> runs, long[] itemIds, int[] through, String owner, Duration lease) {
+        String sql = """
+                WITH d AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::int[]) AS t(saga_id, item_id, through)),
+                s_ok AS (
+                    UPDATE publish_saga s SET completed_steps = d.through, item_id = coalesce(nullif(d.item_id, 0), s.item_id),
+                        current_step = (?::text[])[d.through + 1], lease_until = now() + make_interval(secs => ?),
+                        last_error = NULL, updated_at = now()
+                    FROM d WHERE s.saga_id = d.saga_id AND s.lease_owner = ? AND d.through < ?
+                    RETURNING s.saga_id, d.through),
+                p_ok AS (
+                    UPDATE publish_saga_step p SET status = 'succeeded', started_at = coalesce(p.started_at, now()),
+                        finished_at = now(), error = NULL, attempts = CASE WHEN p.step_no > ? THEN p.attempts + 1 ELSE p.attempts END
+                    FROM s_ok WHERE p.saga_id = s_ok.saga_id AND p.step_no BETWEEN ? AND s_ok.through),
+                p_next AS (
+                    UPDATE publish_saga_step p SET status = 'running', attempts = p.attempts + 1,
+                        started_at = coalesce(p.started_at, now()), finished_at = NULL
+                    FROM s_ok WHERE p.saga_id = s_ok.saga_id AND p.step_no = s_ok.through + 1)
+                SELECT saga_id FROM s_ok""";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, longs(c, ids(runs)));
+            ps.setArray(2, longs(c, itemIds));
+            ps.setArray(3, c.createArrayOf("int4", java.util.Arrays.stream(through).boxed().toArray()));
+            ps.setArray(4, c.createArrayOf("text", SagaStep.names()));
+            ps.setDouble(5, lease.toMillis() / 1000.0);
+            ps.setString(6, owner);
+            ps.setInt(7, SagaStep.COUNT);
+            ps.setInt(8, from.no);
+            ps.setInt(9, from.no);
+            return idSet(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record steps from " + from.wire, e);
         }
     }
 
