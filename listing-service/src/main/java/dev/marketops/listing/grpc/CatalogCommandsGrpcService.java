@@ -9,7 +9,11 @@ import dev.marketops.listing.catalogue.PriceAdjustments;
 import dev.marketops.listing.catalogue.PriceAndStockAdjustments;
 import dev.marketops.listing.catalogue.VoucherCodeImport;
 import dev.marketops.listing.catalogue.ShopStatusService;
+import dev.marketops.listing.catalogue.Results;
 import dev.marketops.listing.shop.Shops;
+import dev.marketops.listing.task.BatchTransitionService;
+import dev.marketops.listing.task.ListingAction;
+import dev.marketops.listing.task.TransitionContext;
 import dev.marketops.platform.grpc.GrpcProblems;
 import dev.marketops.platform.problem.ApiProblem;
 import dev.marketops.platform.security.ActorPropagation;
@@ -26,6 +30,7 @@ import dev.marketops.proto.catalog.CompensateRequest;
 import dev.marketops.proto.catalog.CreateItemsRequest;
 import dev.marketops.proto.catalog.EditItemsRequest;
 import dev.marketops.proto.catalog.ItemRefs;
+import dev.marketops.proto.catalog.ItemResult;
 import dev.marketops.proto.catalog.ItemResults;
 import dev.marketops.proto.catalog.ItemSnapshots;
 import dev.marketops.proto.catalog.RemoveTagsRequest;
@@ -40,14 +45,22 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The catalogue's gRPC face (catalog.proto): thin, every rule lives in the catalogue services. */
 @GrpcService
 public class CatalogCommandsGrpcService implements CatalogCommands {
 
+    /** RunSteps' last step may be the saga's last: the task's move to ONLINE. */
+    static final String COMPLETE_TASK = "complete_task";
+    private static final int ONLINE = 20;
+
     @Inject
     CatalogueSaga saga;
+    @Inject
+    BatchTransitionService transitions;
     @Inject
     CatalogueReads reads;
     @Inject
@@ -106,8 +119,61 @@ public class CatalogCommandsGrpcService implements CatalogCommands {
     @Override
     @Blocking
     public Uni<RunStepsReply> runSteps(RunStepsRequest r) {
-        return GrpcProblems.call(() -> RunStepsReply.newBuilder()
-                .addAllSteps(saga.runSteps(r.getStepsList(), r.getTaskIdsList(), r.getItemIdsList(), r.getSagaIdsList())).build());
+        return GrpcProblems.call(() -> {
+            List<String> steps = r.getStepsList();
+            boolean completes = !steps.isEmpty() && steps.get(steps.size() - 1).equals(COMPLETE_TASK);
+            List<String> catalogue = completes ? steps.subList(0, steps.size() - 1) : steps;
+            if (catalogue.isEmpty() && !completes) {
+                throw ApiProblem.missingField("steps");
+            }
+            List<ItemResults> out = new ArrayList<>(catalogue.isEmpty() ? List.of()
+                    : saga.runSteps(catalogue, r.getTaskIdsList(), r.getItemIdsList(), r.getSagaIdsList()));
+            if (completes) {
+                out.add(complete(r, out.isEmpty() ? null : out.get(out.size() - 1)));
+            }
+            return RunStepsReply.newBuilder().addAllSteps(out).build();
+        });
+    }
+
+    /**
+     * complete_task, the saga's last step, as publish-service's TransitionMany(publish) would do it, for
+     * the items that passed the steps before it in this call ({@code before}; null: every item of the
+     * request, which then names task and item ids). A task already ONLINE answers ok.
+     */
+    private ItemResults complete(RunStepsRequest r, ItemResults before) {
+        List<Integer> at = new ArrayList<>();
+        List<Long> taskIds = new ArrayList<>(), itemIds = new ArrayList<>();
+        if (before == null) {
+            if (r.getTaskIdsCount() == 0 || r.getTaskIdsCount() != r.getItemIdsCount()) {
+                throw ApiProblem.invalidField("item_ids", "complete_task alone needs a task id and an item id per saga", r.getItemIdsCount());
+            }
+            for (int i = 0; i < r.getTaskIdsCount(); i++) {
+                at.add(i);
+                taskIds.add(r.getTaskIds(i));
+                itemIds.add(r.getItemIds(i));
+            }
+        } else {
+            for (ItemResult x : before.getResultsList()) {
+                if (x.getOk()) {
+                    at.add(x.getIndex());
+                    taskIds.add(x.getTaskId());
+                    itemIds.add(x.getItemId());
+                }
+            }
+        }
+        ItemResult[] results = new ItemResult[at.size()];
+        if (!at.isEmpty()) {
+            TransitionContext ctx = new TransitionContext(null, null, "system", "publish saga", null, null);
+            List<BatchTransitionService.Result> moved = transitions.transition(taskIds, ListingAction.PUBLISH, itemIds, ctx, null);
+            for (int k = 0; k < results.length; k++) {
+                BatchTransitionService.Result m = moved.get(k);
+                boolean ok = m.ok() || m.status() == ONLINE;
+                results[k] = ItemResult.newBuilder().setIndex(at.get(k)).setItemId(itemIds.get(k)).setTaskId(taskIds.get(k)).setOk(ok)
+                        .setErrorCode(ok ? "" : m.errorCode()).setErrorMessage(ok ? "" : m.errorMessage())
+                        .setRetryable(!ok && m.retryable()).build();
+            }
+        }
+        return Results.of(results);
     }
 
     @Override

@@ -298,6 +298,45 @@ class CatalogueSagaTest {
         assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, gap.getStatus().getCode(), gap.toString());
     }
 
+    /** RunSteps through complete_task: the whole saga's listing side in one call, the task ONLINE with its item. */
+    @Test
+    void runStepsThroughCompleteTaskLeavesTheTaskOnline() {
+        long shop = CatalogueFixtures.newShopId();
+        List<Long> tasks = fx.approved(SampleListings.TOPUP, shop, 2);
+        List<String> all = new ArrayList<>(CatalogueSaga.STEPS);
+        all.add("complete_task");
+        RunStepsReply reply = catalog.runSteps(RunStepsRequest.newBuilder().addAllSteps(all).addAllTaskIds(tasks).build());
+        assertEquals(7, reply.getStepsCount());
+        ItemResults completed = reply.getSteps(6);
+        assertEquals(2, completed.getSucceeded(), completed.toString());
+        for (ItemResult r : completed.getResultsList()) {
+            assertEquals(tasks.get(r.getIndex()), r.getTaskId());
+            assertEquals(reply.getSteps(0).getResults(r.getIndex()).getItemId(), r.getItemId());
+            dev.marketops.proto.listing.ListingTaskReply t = listingTask(r.getTaskId());
+            assertEquals(20, t.getStatus(), "ONLINE");
+            assertEquals(r.getItemId(), t.getItemId());
+        }
+        List<Long> items = completed.getResultsList().stream().map(ItemResult::getItemId).toList();
+        RunStepsReply again = catalog.runSteps(RunStepsRequest.newBuilder().addSteps("complete_task").addAllTaskIds(tasks)
+                .addAllItemIds(items).build());
+        assertEquals(2, again.getSteps(0).getSucceeded(), "already ONLINE answers ok: " + again);
+        assertEquals(2, fx.count("SELECT count(*) FROM outbox_event WHERE topic = 'listing.published' AND msg_key IN "
+                + in(tasks).replace("(", "('").replace(")", "')").replace(",", "','")), "published once each");
+        io.grpc.StatusRuntimeException alone = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> catalog.runSteps(RunStepsRequest.newBuilder().addSteps("complete_task").addAllTaskIds(tasks).build()));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, alone.getStatus().getCode(), alone.toString());
+    }
+
+    private dev.marketops.proto.listing.ListingTaskReply listingTask(long taskId) {
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT status, item_id FROM listing_task WHERE task_id = " + taskId)) {
+            rs.next();
+            return dev.marketops.proto.listing.ListingTaskReply.newBuilder().setStatus(rs.getInt(1)).setItemId(rs.getLong(2)).build();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void unknownItemsAndTasksComeBackPerItemNotAsAFailedCall() {
         ItemResults r = catalog.createSkus(ItemRefs.newBuilder().addItemIds(-5).build());

@@ -64,7 +64,8 @@ public class PublishGateway {
     }
 
     /**
-     * Steps {@code from} through {@code to} (catalogue steps) in one RunSteps call per chunk: for each
+     * Steps {@code from} through {@code to} in one RunSteps call per chunk (complete_task included: listing-service
+     * moves the tasks that passed mark_online to ONLINE, already ONLINE counting as done): for each
      * saga, the outcome of every step it reached (an ok step's successor was tried, a failed one ends
      * it). Every saga has an outcome for {@code from}; a call that fails as a whole fails that step.
      */
@@ -80,9 +81,8 @@ public class PublishGateway {
                     req.addSteps(SagaStep.of(no).wire);
                 }
                 chunk.forEach(r -> {
-                    if (from == SagaStep.CREATE_ITEM) {
-                        req.addTaskIds(r.taskId);
-                    } else {
+                    req.addTaskIds(r.taskId);
+                    if (from != SagaStep.CREATE_ITEM) {
                         req.addItemIds(r.itemId);
                     }
                     req.addSagaIds(r.sagaId);

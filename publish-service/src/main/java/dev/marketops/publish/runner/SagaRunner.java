@@ -49,8 +49,8 @@ public class SagaRunner {
     @ConfigProperty(name = "marketops.publish.outage-budget", defaultValue = "10m")
     Duration outageBudget;
     /**
-     * The catalogue's steps (create_item to mark_online) in one RunSteps call for the sagas that
-     * reach them together, recorded step by step as before; off: one call per step.
+     * The saga's steps in one RunSteps call for the sagas due at a step together (that step through
+     * complete_task), each saga's leading run of passed steps recorded in one statement; off: one call per step.
      */
     @ConfigProperty(name = "marketops.publish.combined-steps", defaultValue = "true")
     boolean combinedSteps;
@@ -68,7 +68,7 @@ public class SagaRunner {
         Map<SagaRun, Map<SagaStep, StepOutcome>> ahead = new IdentityHashMap<>();
         for (SagaStep step : SagaStep.values()) {
             List<SagaRun> due = live.stream().filter(r -> !r.compensating && r.done == step.no - 1).toList();
-            if (!due.isEmpty() && combinedSteps && step.no <= SagaStep.LAST_COMPENSABLE.no) {
+            if (!due.isEmpty() && combinedSteps) {
                 List<SagaRun> lost = new ArrayList<>();
                 due = skipAhead(step, due, owner, ahead, lost);
                 live.removeAll(lost);
@@ -107,7 +107,7 @@ public class SagaRunner {
                 break;
             }
             List<StepOutcome> outcomes;
-            if (attempt == 1 && combinedSteps && step.no <= SagaStep.LAST_COMPENSABLE.no) {
+            if (attempt == 1 && combinedSteps) {
                 outcomes = ahead(step, pending, ahead);
             } else {
                 Timer.Sample sample = Timer.start(meters);
@@ -195,8 +195,7 @@ public class SagaRunner {
     }
 
     /**
-     * The combined path for sagas due at a catalogue step: this step and every later catalogue step
-     * in one call ({@link #fetchAhead}), then the leading run of steps each saga passed recorded in
+     * The combined path for sagas due at a step: this step and every later step in one call ({@link #fetchAhead}), then the leading run of steps each saga passed recorded in
      * one statement. Answers the sagas that failed this step (still due here: {@link #forward} takes
      * their outcome from {@code ahead}); {@code lost} gets the sagas another runner holds now.
      */
@@ -220,7 +219,7 @@ public class SagaRunner {
         for (SagaRun r : due) {
             Map<SagaStep, StepOutcome> a = ahead.get(r);
             int last = crashAfterStep.isPresent() && crashTaskId.map(t -> t == r.taskId).orElse(true) && SagaStep.isName(crashAfterStep.get())
-                    ? Math.min(SagaStep.LAST_COMPENSABLE.no, stepNo(crashAfterStep.get())) : SagaStep.LAST_COMPENSABLE.no;
+                    ? stepNo(crashAfterStep.get()) : SagaStep.COUNT;
             int j = step.no - 1;
             while (j < last && a.get(SagaStep.of(j + 1)) != null && a.get(SagaStep.of(j + 1)).ok()) {
                 j++;
@@ -253,6 +252,8 @@ public class SagaRunner {
             crash |= crashAfterStep.filter(name -> SagaStep.isName(name) && stepNo(name) == r.done).isPresent()
                     && crashTaskId.map(t -> t == r.taskId).orElse(true);
         }
+        sagaMetrics.executions(passed.stream().filter(r -> recorded.contains(r.sagaId) && r.done == SagaStep.COUNT)
+                .map(r -> r.taskId).toList(), "success");
         if (crash) {
             LOG.errorf("marketops.publish.crash-after-step=%s: halting the JVM", crashAfterStep.get());
             Runtime.getRuntime().halt(137);
@@ -264,14 +265,14 @@ public class SagaRunner {
         return java.util.Arrays.stream(SagaStep.values()).filter(s -> s.wire.equals(wire)).findFirst().orElseThrow().no;
     }
 
-    /** Sagas without an outcome for this step get it and every later catalogue step's in one call now. */
+    /** Sagas without an outcome for this step get it and every later step's in one call now. */
     private void fetchAhead(SagaStep step, List<SagaRun> due, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead) {
         List<SagaRun> missing = due.stream().filter(r -> !ahead.containsKey(r) || !ahead.get(r).containsKey(step)).toList();
         if (missing.isEmpty()) {
             return;
         }
         Timer.Sample sample = Timer.start(meters);
-        List<Map<SagaStep, StepOutcome>> got = gateway.executeThrough(step, SagaStep.LAST_COMPENSABLE, missing);
+        List<Map<SagaStep, StepOutcome>> got = gateway.executeThrough(step, SagaStep.of(SagaStep.COUNT), missing);
         sample.stop(meters.timer("saga_step_duration_seconds", "step_name", step.wire, "action", "execute_through"));
         for (int i = 0; i < missing.size(); i++) {
             ahead.put(missing.get(i), got.get(i));

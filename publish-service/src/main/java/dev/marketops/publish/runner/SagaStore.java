@@ -190,16 +190,20 @@ public class SagaStore {
      * Records the leading steps one combined call did for each saga, in one statement: steps
      * {@code from} through the saga's {@code through} succeeded (the later ones started and finished
      * within the call, so their time is on step {@code from}), the saga moves there, and its next
-     * step begins with a renewed lease. Never the saga's last step. Answers the sagas recorded (still ours).
+     * step begins with a renewed lease; through the last step, the saga is completed and its lease
+     * dropped. Answers the sagas recorded (still ours).
      */
     Set<Long> recordThrough(SagaStep from, List<SagaRun> runs, long[] itemIds, int[] through, String owner, Duration lease) {
         String sql = """
                 WITH d AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::int[]) AS t(saga_id, item_id, through)),
                 s_ok AS (
                     UPDATE publish_saga s SET completed_steps = d.through, item_id = coalesce(nullif(d.item_id, 0), s.item_id),
-                        current_step = (?::text[])[d.through + 1], lease_until = now() + make_interval(secs => ?),
+                        current_step = (?::text[])[d.through + 1],
+                        lease_until = CASE WHEN d.through = ? THEN NULL ELSE now() + make_interval(secs => ?) END,
+                        status = CASE WHEN d.through = ? THEN 'completed' ELSE s.status END,
+                        lease_owner = CASE WHEN d.through = ? THEN NULL ELSE s.lease_owner END,
                         last_error = NULL, updated_at = now()
-                    FROM d WHERE s.saga_id = d.saga_id AND s.lease_owner = ? AND d.through < ?
+                    FROM d WHERE s.saga_id = d.saga_id AND s.lease_owner = ?
                     RETURNING s.saga_id, d.through),
                 p_ok AS (
                     UPDATE publish_saga_step p SET status = 'succeeded', started_at = coalesce(p.started_at, now()),
@@ -215,11 +219,13 @@ public class SagaStore {
             ps.setArray(2, longs(c, itemIds));
             ps.setArray(3, c.createArrayOf("int4", java.util.Arrays.stream(through).boxed().toArray()));
             ps.setArray(4, c.createArrayOf("text", SagaStep.names()));
-            ps.setDouble(5, lease.toMillis() / 1000.0);
-            ps.setString(6, owner);
+            ps.setInt(5, SagaStep.COUNT);
+            ps.setDouble(6, lease.toMillis() / 1000.0);
             ps.setInt(7, SagaStep.COUNT);
-            ps.setInt(8, from.no);
-            ps.setInt(9, from.no);
+            ps.setInt(8, SagaStep.COUNT);
+            ps.setString(9, owner);
+            ps.setInt(10, from.no);
+            ps.setInt(11, from.no);
             return idSet(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("could not record steps from " + from.wire, e);
