@@ -195,9 +195,10 @@ public class SagaRunner {
     }
 
     /**
-     * The combined path for sagas due at a step: this step and every later step in one call ({@link #fetchAhead}), then the leading run of steps each saga passed recorded in
-     * one statement. Answers the sagas that failed this step (still due here: {@link #forward} takes
-     * their outcome from {@code ahead}); {@code lost} gets the sagas another runner holds now.
+     * The combined path for sagas due at a step: this step and every later step in one call
+     * ({@link #fetchAhead}), then the leading run of steps each saga passed recorded in one statement.
+     * Answers the sagas that failed this step (still due here: {@link #forward} takes their outcome
+     * from {@code ahead}); {@code lost} gets the sagas another runner holds now.
      */
     private List<SagaRun> skipAhead(SagaStep step, List<SagaRun> due, String owner, Map<SagaRun, Map<SagaStep, StepOutcome>> ahead,
                                     List<SagaRun> lost) {
@@ -218,8 +219,9 @@ public class SagaRunner {
         List<Integer> through = new ArrayList<>();
         for (SagaRun r : due) {
             Map<SagaStep, StepOutcome> a = ahead.get(r);
-            int last = crashAfterStep.isPresent() && crashTaskId.map(t -> t == r.taskId).orElse(true) && SagaStep.isName(crashAfterStep.get())
-                    ? stepNo(crashAfterStep.get()) : SagaStep.COUNT;
+            // with the crash hook aimed at this saga, the record stops at the named step (then the JVM halts)
+            boolean hooked = crashAfterStep.filter(SagaStep::isName).isPresent() && crashTaskId.map(t -> t == r.taskId).orElse(true);
+            int last = hooked ? stepNo(crashAfterStep.get()) : SagaStep.COUNT;
             int j = step.no - 1;
             while (j < last && a.get(SagaStep.of(j + 1)) != null && a.get(SagaStep.of(j + 1)).ok()) {
                 j++;
