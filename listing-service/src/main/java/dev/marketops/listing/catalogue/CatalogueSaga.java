@@ -229,13 +229,8 @@ public class CatalogueSaga {
      */
     public List<ItemResults> runSteps(List<String> steps, List<Long> taskIds, List<Long> itemIds, List<Long> sagaIds) {
         int first = steps.isEmpty() ? -1 : STEPS.indexOf(steps.get(0));
-        if (first < 0) {
+        if (first < 0 || first + steps.size() > STEPS.size() || !STEPS.subList(first, first + steps.size()).equals(steps)) {
             throw ApiProblem.invalidField("steps", "must name consecutive saga steps " + STEPS, steps.toString());
-        }
-        for (int k = 1; k < steps.size(); k++) {
-            if (first + k >= STEPS.size() || !STEPS.get(first + k).equals(steps.get(k))) {
-                throw ApiProblem.invalidField("steps", "must name consecutive saga steps " + STEPS, steps.toString());
-            }
         }
         boolean creates = first == 0;
         List<Long> input = creates ? taskIds : itemIds;

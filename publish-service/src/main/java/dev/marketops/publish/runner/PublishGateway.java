@@ -70,41 +70,33 @@ public class PublishGateway {
      * it). Every saga has an outcome for {@code from}; a call that fails as a whole fails that step.
      */
     List<Map<SagaStep, StepOutcome>> executeThrough(SagaStep from, SagaStep to, List<SagaRun> runs) {
-        List<Map<SagaStep, StepOutcome>> out = new ArrayList<>(runs.size());
-        for (int start = 0; start < runs.size(); start += chunkSize) {
-            List<SagaRun> chunk = runs.subList(start, Math.min(runs.size(), start + chunkSize));
+        return chunked(runs, chunk -> {
+            RunStepsRequest.Builder req = RunStepsRequest.newBuilder();
+            for (int no = from.no; no <= to.no; no++) {
+                req.addSteps(SagaStep.of(no).wire);
+            }
+            chunk.forEach(r -> {
+                req.addTaskIds(r.taskId);
+                if (from != SagaStep.CREATE_ITEM) {
+                    req.addItemIds(r.itemId);
+                }
+                req.addSagaIds(r.sagaId);
+            });
+            RunStepsReply reply = catalog.withDeadlineAfter(deadline(chunk) * req.getStepsCount(), TimeUnit.MILLISECONDS)
+                    .runSteps(req.build());
             List<Map<SagaStep, StepOutcome>> answers = new ArrayList<>(chunk.size());
             chunk.forEach(r -> answers.add(new EnumMap<>(SagaStep.class)));
-            try {
-                RunStepsRequest.Builder req = RunStepsRequest.newBuilder();
-                for (int no = from.no; no <= to.no; no++) {
-                    req.addSteps(SagaStep.of(no).wire);
-                }
-                chunk.forEach(r -> {
-                    req.addTaskIds(r.taskId);
-                    if (from != SagaStep.CREATE_ITEM) {
-                        req.addItemIds(r.itemId);
-                    }
-                    req.addSagaIds(r.sagaId);
-                });
-                RunStepsReply reply = catalog.withDeadlineAfter(deadline(chunk) * req.getStepsCount(), TimeUnit.MILLISECONDS)
-                        .runSteps(req.build());
-                for (int k = 0; k < reply.getStepsCount() && from.no + k <= to.no; k++) {
-                    SagaStep step = SagaStep.of(from.no + k);
-                    for (ItemResult r : reply.getSteps(k).getResultsList()) {
-                        if (r.getIndex() >= 0 && r.getIndex() < chunk.size()) {
-                            answers.get(r.getIndex()).put(step, outcome(r, r.getItemId()));
-                        }
+            for (int k = 0; k < reply.getStepsCount() && from.no + k <= to.no; k++) {
+                SagaStep step = SagaStep.of(from.no + k);
+                for (ItemResult r : reply.getSteps(k).getResultsList()) {
+                    if (r.getIndex() >= 0 && r.getIndex() < chunk.size()) {
+                        answers.get(r.getIndex()).put(step, outcome(r, r.getItemId()));
                     }
                 }
-                answers.forEach(a -> a.putIfAbsent(from, StepOutcome.failure(true, "no result in the reply")));
-            } catch (StatusRuntimeException e) {
-                StepOutcome f = failure(e);
-                answers.forEach(a -> a.put(from, f));
             }
-            out.addAll(answers);
-        }
-        return out;
+            answers.forEach(a -> a.putIfAbsent(from, StepOutcome.failure(true, "no result in the reply")));
+            return answers;
+        }, f -> new EnumMap<>(Map.of(from, f)));
     }
 
     /**
@@ -203,14 +195,19 @@ public class PublishGateway {
     }
 
     private List<StepOutcome> chunked(List<SagaRun> runs, Function<List<SagaRun>, List<StepOutcome>> call) {
-        List<StepOutcome> out = new ArrayList<>(runs.size());
+        return chunked(runs, call, f -> f);
+    }
+
+    /** {@code call} per chunk; a chunk whose call fails as a whole answers {@code failed} of the failure for each saga. */
+    private <T> List<T> chunked(List<SagaRun> runs, Function<List<SagaRun>, List<T>> call, Function<StepOutcome, T> failed) {
+        List<T> out = new ArrayList<>(runs.size());
         for (int from = 0; from < runs.size(); from += chunkSize) {
             List<SagaRun> chunk = runs.subList(from, Math.min(runs.size(), from + chunkSize));
             try {
                 out.addAll(call.apply(chunk));
             } catch (StatusRuntimeException e) {
                 StepOutcome f = failure(e);
-                chunk.forEach(r -> out.add(f));
+                chunk.forEach(r -> out.add(failed.apply(f)));
             }
         }
         return out;

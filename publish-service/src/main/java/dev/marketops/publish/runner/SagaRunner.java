@@ -220,8 +220,8 @@ public class SagaRunner {
         for (SagaRun r : due) {
             Map<SagaStep, StepOutcome> a = ahead.get(r);
             // with the crash hook aimed at this saga, the record stops at the named step (then the JVM halts)
-            boolean hooked = crashAfterStep.filter(SagaStep::isName).isPresent() && crashTaskId.map(t -> t == r.taskId).orElse(true);
-            int last = hooked ? stepNo(crashAfterStep.get()) : SagaStep.COUNT;
+            int hooked = crashStepOf(r);
+            int last = hooked != 0 ? hooked : SagaStep.COUNT;
             int j = step.no - 1;
             while (j < last && a.get(SagaStep.of(j + 1)) != null && a.get(SagaStep.of(j + 1)).ok()) {
                 j++;
@@ -251,8 +251,7 @@ public class SagaRunner {
             }
             r.done = through.get(i);
             r.begun = r.done + 1;
-            crash |= crashAfterStep.filter(name -> SagaStep.isName(name) && stepNo(name) == r.done).isPresent()
-                    && crashTaskId.map(t -> t == r.taskId).orElse(true);
+            crash |= crashStepOf(r) == r.done;
         }
         sagaMetrics.executions(passed.stream().filter(r -> recorded.contains(r.sagaId) && r.done == SagaStep.COUNT)
                 .map(r -> r.taskId).toList(), "success");
@@ -263,8 +262,10 @@ public class SagaRunner {
         return stay;
     }
 
-    private static int stepNo(String wire) {
-        return java.util.Arrays.stream(SagaStep.values()).filter(s -> s.wire.equals(wire)).findFirst().orElseThrow().no;
+    /** The step number the crash hook (tests only) halts after for this saga; 0 when it is not aimed at it. */
+    private int crashStepOf(SagaRun r) {
+        return crashTaskId.map(t -> t == r.taskId).orElse(true)
+                ? crashAfterStep.flatMap(SagaStep::named).map(s -> s.no).orElse(0) : 0;
     }
 
     /** Sagas without an outcome for this step get it and every later step's in one call now. */

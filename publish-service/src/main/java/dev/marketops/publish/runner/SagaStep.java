@@ -34,7 +34,12 @@ public enum SagaStep {
     }
 
     public static boolean isName(String name) {
-        return Arrays.stream(values()).anyMatch(s -> s.wire.equals(name));
+        return named(name).isPresent();
+    }
+
+    /** The step of this wire name, if there is one. */
+    public static java.util.Optional<SagaStep> named(String name) {
+        return Arrays.stream(values()).filter(s -> s.wire.equals(name)).findFirst();
     }
 
     static int[] numbers() {
